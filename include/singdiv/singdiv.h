@@ -1,0 +1,13 @@
+/*
+ * libsingdiv: singularity-aware divergences between probability
+ * distributions. This umbrella header includes every public header.
+ */
+#ifndef SINGDIV_SINGDIV_H
+#define SINGDIV_SINGDIV_H
+
+#include <singdiv/common.h>
+#include <singdiv/status.h>
+#include <singdiv/options.h>
+#include <singdiv/discrete.h>
+
+#endif /* SINGDIV_SINGDIV_H */

@@ -1,0 +1,411 @@
+/*
+ * Entropy, cross-entropy, KL and Jensen-Shannon between discrete
+ * distributions, with the violating set V = {p > 0, q = 0} and the
+ * reverse set F = {q > 0, p = 0}.
+ *
+ * Both vectors are scaled by powers of two so that their exact sums P and
+ * Q lie in [1, 2). For entry i let a = p_i Q and b = q_i P: then
+ * p_i / P - q_i / Q = (a - b) / (P Q), and a - b is formed from exact
+ * products (fma), so near-identical distributions lose no digits. KL and JS
+ * are sums over i of deviance terms a log(a / b) - (a - b) >= 0, divided
+ * by P Q once at the end.
+ */
+#include <float.h>
+
+#include "internal.h"
+
+/* log 2, correctly rounded. */
+static const double ln2 = 0x1.62e42fefa39efp-1;
+
+/* Two validated distributions, scaled so that each sum lies in [1, 2). */
+typedef struct pair {
+    singdiv_options options;
+    singdiv__scaled p;
+    singdiv__scaled q;
+    double pq; /* the product of the two scaled sums, to one rounding */
+} pair;
+
+/* a = p_i Q, b = q_i P and their difference, in the scaled units of struct pair. */
+typedef struct cross_terms {
+    double a;
+    double b;
+    double diff;
+} cross_terms;
+
+static inline cross_terms
+cross_terms_of(const pair *c, double pi, double qi)
+{
+    cross_terms t;
+    double ps = pi * c->p.scale;
+    double qs = qi * c->q.scale;
+    singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
+    singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
+
+    t.a = a.hi;
+    t.b = b.hi;
+    /* a.hi - b.hi is exact when the two are within a factor 2 (Sterbenz). */
+    t.diff = (a.hi - b.hi) + ((a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo));
+    return t;
+}
+
+static void
+report_reset(singdiv_report *out)
+{
+    out->value = NAN;
+    out->finite_part = NAN;
+    out->violating_mass = NAN;
+    out->violating_count = 0;
+    out->reverse_mass = NAN;
+    out->reverse_count = 0;
+    singdiv__clear_error(&out->error);
+}
+
+/* Validates options, p and q (in that order) and prepares their scaling. */
+static singdiv_status
+pair_prepare(const double *p, const double *q, size_t n, const singdiv_options *opt,
+             singdiv_error *err, pair *c)
+{
+    singdiv__dd p_sum;
+    singdiv__dd q_sum;
+    singdiv_status status;
+
+    status = singdiv__resolve_options(opt, &c->options, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    status = singdiv__check_distribution(p, n, &c->options, "p", err, &p_sum);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    status = singdiv__check_distribution(q, n, &c->options, "q", err, &q_sum);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    c->p = singdiv__scale_for(p_sum);
+    c->q = singdiv__scale_for(q_sum);
+    c->pq = fma(c->p.total.hi, c->q.total.hi,
+                c->p.total.hi * c->q.total.lo + c->p.total.lo * c->q.total.hi);
+    return SINGDIV_OK;
+}
+
+/*
+ * Returns log(x / total) for 0 < x <= total, accurate where the quotient is
+ * close to 1: there x - total is exact and log1p keeps its digits.
+ */
+static inline double
+log_share(double x, singdiv__dd total, double inverse_total)
+{
+    if (x >= 0.5 * total.hi) {
+        return log1p(((x - total.hi) - total.lo) / total.hi);
+    }
+    return log(x * inverse_total);
+}
+
+/* Sums of the cross-entropy pass, in units of the scaled sums. */
+typedef struct ce_sums {
+    singdiv__sum covered;   /* -sum over S \ V of p_i log(q_i / Q) */
+    singdiv__sum violating; /* sum over V of p_i */
+    singdiv__sum reverse;   /* sum over F of q_i */
+    size_t violating_count;
+    size_t reverse_count;
+} ce_sums;
+
+static ce_sums
+cross_entropy_pass(const pair *c, const double *p, const double *q, size_t n)
+{
+    ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
+    double inverse_q = 1.0 / c->q.total.hi;
+
+    for (size_t i = 0; i < n; i++) {
+        double ps = p[i] * c->p.scale;
+        double qs = q[i] * c->q.scale;
+
+        if (p[i] > 0.0 && q[i] > 0.0) {
+            singdiv__sum_add(&s.covered, -ps * log_share(qs, c->q.total, inverse_q));
+        } else if (p[i] > 0.0) {
+            singdiv__sum_add(&s.violating, ps);
+            s.violating_count++;
+        } else if (q[i] > 0.0) {
+            singdiv__sum_add(&s.reverse, qs);
+            s.reverse_count++;
+        }
+    }
+    return s;
+}
+
+static void
+report_masses(singdiv_report *out, const pair *c, const ce_sums *s)
+{
+    out->violating_mass = singdiv__sum_value(&s->violating) / c->p.total.hi;
+    out->violating_count = s->violating_count;
+    out->reverse_mass = singdiv__sum_value(&s->reverse) / c->q.total.hi;
+    out->reverse_count = s->reverse_count;
+}
+
+singdiv_status
+singdiv_cross_entropy(const double *p, const double *q, size_t n,
+                      const singdiv_options *opt, singdiv_report *out)
+{
+    pair c;
+    ce_sums s;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    report_reset(out);
+    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    s = cross_entropy_pass(&c, p, q, n);
+
+    report_masses(out, &c, &s);
+    out->finite_part = singdiv__in_base(singdiv__sum_value(&s.covered) / c.p.total.hi, &c.options);
+    out->value = s.violating_count > 0 ? HUGE_VAL : out->finite_part;
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
+                singdiv_report *out)
+{
+    pair c;
+    ce_sums s;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    report_reset(out);
+    status = pair_prepare(p, p, n, opt, &out->error, &c);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    s = cross_entropy_pass(&c, p, p, n);
+
+    report_masses(out, &c, &s);
+    out->value = singdiv__in_base(singdiv__sum_value(&s.covered) / c.p.total.hi, &c.options);
+    out->finite_part = out->value;
+    return SINGDIV_OK;
+}
+
+/* Sums of the KL pass, in units of P Q. */
+typedef struct kl_sums {
+    singdiv__sum covered;   /* deviance terms over S \ V */
+    singdiv__sum violating; /* sum over V of a = p_i Q */
+    singdiv__sum reverse;   /* sum over F of b = q_i P */
+    size_t violating_count;
+    size_t reverse_count;
+} kl_sums;
+
+static kl_sums
+kl_pass(const pair *c, const double *p, const double *q, size_t n)
+{
+    kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
+
+    for (size_t i = 0; i < n; i++) {
+        cross_terms t = cross_terms_of(c, p[i], q[i]);
+
+        if (p[i] > 0.0 && q[i] > 0.0) {
+            singdiv__sum_add(&s.covered, singdiv__deviance(t.a, t.b, t.diff));
+        } else if (p[i] > 0.0) {
+            singdiv__sum_add(&s.violating, t.a);
+            s.violating_count++;
+        } else if (q[i] > 0.0) {
+            singdiv__sum_add(&s.reverse, t.b);
+            s.reverse_count++;
+        }
+    }
+    return s;
+}
+
+singdiv_status
+singdiv_kl(const double *p, const double *q, size_t n,
+           const singdiv_options *opt, singdiv_report *out)
+{
+    pair c;
+    kl_sums s;
+    singdiv__sum finite = { 0.0, 0.0 };
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    report_reset(out);
+    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    s = kl_pass(&c, p, q, n);
+
+    /*
+     * Over S \ V, sum p log(p/q) = sum (deviance) - sum q + sum p, and those
+     * two sums are 1 - q(F) and 1 - m_V. With V empty this is a sum of
+     * non-negative terms.
+     */
+    singdiv__sum_add(&finite, s.covered.sum);
+    singdiv__sum_add(&finite, s.reverse.sum);
+    singdiv__sum_add(&finite, -s.violating.sum);
+    singdiv__sum_add(&finite, s.covered.comp + s.reverse.comp - s.violating.comp);
+
+    out->violating_mass = singdiv__sum_value(&s.violating) / c.pq;
+    out->violating_count = s.violating_count;
+    out->reverse_mass = singdiv__sum_value(&s.reverse) / c.pq;
+    out->reverse_count = s.reverse_count;
+    out->finite_part = singdiv__in_base(singdiv__sum_value(&finite) / c.pq, &c.options);
+    out->value = s.violating_count > 0 ? HUGE_VAL : out->finite_part;
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_js(const double *p, const double *q, size_t n,
+           const singdiv_options *opt, singdiv_report *out)
+{
+    pair c;
+    singdiv__sum total = { 0.0, 0.0 };
+    singdiv__sum violating = { 0.0, 0.0 };
+    singdiv__sum reverse = { 0.0, 0.0 };
+    size_t shared = 0;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    report_reset(out);
+    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    /* Each half of JS is a KL against m = (p + q) / 2, so m - p = (q - p) / 2. */
+    for (size_t i = 0; i < n; i++) {
+        cross_terms t = cross_terms_of(&c, p[i], q[i]);
+        double m = 0.5 * (t.a + t.b);
+
+        if (p[i] > 0.0 && q[i] > 0.0) {
+            shared++;
+        } else if (p[i] > 0.0) {
+            singdiv__sum_add(&violating, t.a);
+            out->violating_count++;
+        } else if (q[i] > 0.0) {
+            singdiv__sum_add(&reverse, t.b);
+            out->reverse_count++;
+        } else {
+            continue;
+        }
+        singdiv__sum_add(&total, singdiv__deviance(t.a, m, 0.5 * t.diff));
+        singdiv__sum_add(&total, singdiv__deviance(t.b, m, -0.5 * t.diff));
+    }
+
+    out->violating_mass = singdiv__sum_value(&violating) / c.pq;
+    out->reverse_mass = singdiv__sum_value(&reverse) / c.pq;
+    if (shared == 0) {
+        /* Disjoint supports: JS is log 2 exactly, not log 2 up to rounding. */
+        out->value = singdiv__in_base(ln2, &c.options);
+    } else {
+        /* The exact value is at most log 2; rounding must not push it above. */
+        out->value = singdiv__in_base(fmin(0.5 * singdiv__sum_value(&total) / c.pq, ln2), &c.options);
+    }
+    out->finite_part = out->value;
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_js_distance(const double *p, const double *q, size_t n,
+                    const singdiv_options *opt, singdiv_report *out)
+{
+    singdiv_status status = singdiv_js(p, q, n, opt, out);
+
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    out->value = sqrt(out->value);
+    out->finite_part = out->value;
+    return SINGDIV_OK;
+}
+
+/* Lists the indices where `first` is positive and `second` is zero. */
+static singdiv_status
+list_uncovered(const double *p, const double *q, size_t n, const singdiv_options *opt,
+               int reverse, size_t *indices, size_t capacity, size_t *count)
+{
+    pair c;
+    singdiv_status status;
+    size_t found = 0;
+
+    if (count == NULL || (indices == NULL && capacity > 0)) {
+        return SINGDIV_ERR_NULL;
+    }
+    *count = 0;
+    status = pair_prepare(p, q, n, opt, NULL, &c);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        double first = reverse ? q[i] : p[i];
+        double second = reverse ? p[i] : q[i];
+
+        if (first > 0.0 && second == 0.0) {
+            if (found < capacity) {
+                indices[found] = i;
+            }
+            found++;
+        }
+    }
+    *count = found;
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_violating_set(const double *p, const double *q, size_t n,
+                      const singdiv_options *opt, size_t *indices,
+                      size_t capacity, size_t *count)
+{
+    return list_uncovered(p, q, n, opt, 0, indices, capacity, count);
+}
+
+singdiv_status
+singdiv_reverse_set(const double *p, const double *q, size_t n,
+                    const singdiv_options *opt, size_t *indices,
+                    size_t capacity, size_t *count)
+{
+    return list_uncovered(p, q, n, opt, 1, indices, capacity, count);
+}
+
+/* Returns the rate of an extended value: the violating mass if infinite, else 0. */
+static double
+extended_rate(const singdiv_report *r)
+{
+    return isinf(r->value) ? r->violating_mass : 0.0;
+}
+
+singdiv_status
+singdiv_report_compare(const singdiv_report *a, const singdiv_report *b, int *order)
+{
+    double rate_a;
+    double rate_b;
+
+    if (a == NULL || b == NULL || order == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    rate_a = extended_rate(a);
+    rate_b = extended_rate(b);
+    if (isnan(rate_a) || isnan(rate_b) || isnan(a->finite_part) || isnan(b->finite_part)) {
+        return SINGDIV_ERR_NAN;
+    }
+
+    if (rate_a != rate_b) {
+        *order = rate_a < rate_b ? -1 : 1;
+    } else if (a->finite_part != b->finite_part) {
+        *order = a->finite_part < b->finite_part ? -1 : 1;
+    } else {
+        *order = 0;
+    }
+    return SINGDIV_OK;
+}

@@ -1,0 +1,179 @@
+/*
+ * libsingdiv internals shared between source files: error-free
+ * transformations, compensated sums, input validation and the deviance
+ * kernel. Nothing here is installed.
+ */
+#ifndef SINGDIV_INTERNAL_H
+#define SINGDIV_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <singdiv/singdiv.h>
+
+/* An unevaluated sum hi + lo with |lo| <= ulp(hi) / 2 (double-double). */
+typedef struct singdiv__dd {
+    double hi;
+    double lo;
+} singdiv__dd;
+
+/* Returns a + b as an exact double-double (Knuth's TwoSum, 6 flops). */
+static inline singdiv__dd
+singdiv__two_sum(double a, double b)
+{
+    singdiv__dd r;
+    double bb;
+
+    r.hi = a + b;
+    bb = r.hi - a;
+    r.lo = (a - (r.hi - bb)) + (b - bb);
+    return r;
+}
+
+/* Returns a * b as an exact double-double, barring underflow (TwoProduct with fma). */
+static inline singdiv__dd
+singdiv__two_prod(double a, double b)
+{
+    singdiv__dd r;
+
+    r.hi = a * b;
+    r.lo = fma(a, b, -r.hi);
+    return r;
+}
+
+/* Adds x to the double-double *s; the running error stays below 2 ulp of the sum. */
+static inline void
+singdiv__dd_add(singdiv__dd *s, double x)
+{
+    singdiv__dd t = singdiv__two_sum(s->hi, x);
+
+    t.lo += s->lo;
+    s->hi = t.hi + t.lo;
+    s->lo = t.lo - (s->hi - t.hi);
+}
+
+/*
+ * Neumaier's compensated sum: the error of the result is about one
+ * rounding of the total plus n * eps^2 times the sum of |terms|.
+ */
+typedef struct singdiv__sum {
+    double sum;
+    double comp;
+} singdiv__sum;
+
+static inline void
+singdiv__sum_add(singdiv__sum *s, double x)
+{
+    double t = s->sum + x;
+
+    if (fabs(s->sum) >= fabs(x)) {
+        s->comp += (s->sum - t) + x;
+    } else {
+        s->comp += (x - t) + s->sum;
+    }
+    s->sum = t;
+}
+
+static inline double
+singdiv__sum_value(const singdiv__sum *s)
+{
+    return s->sum + s->comp;
+}
+
+/*
+ * Fills *err (if not NULL) and returns status. value is the rejected value
+ * or NaN; index is SINGDIV_NO_INDEX when no single entry is at fault.
+ */
+singdiv_status
+singdiv__fail(singdiv_error *err, singdiv_status status, const char *argument,
+              size_t index, double value);
+
+/* Marks *err (if not NULL) as success. */
+void
+singdiv__clear_error(singdiv_error *err);
+
+/*
+ * Copies *opt, or the defaults when opt is NULL, into *resolved after
+ * checking base and sum_tolerance (SINGDIV_ERR_DOMAIN).
+ */
+singdiv_status
+singdiv__resolve_options(const singdiv_options *opt, singdiv_options *resolved,
+                         singdiv_error *err);
+
+/* Converts a value in nats to the resolved base: nats / log(base), one rounding. */
+double
+singdiv__in_base(double nats, const singdiv_options *resolved);
+
+/*
+ * Checks that n * elem_size bytes of doubles can exist: returns
+ * SINGDIV_ERR_SIZE_OVERFLOW, naming argument, when n * elem_count
+ * * sizeof(double) exceeds PTRDIFF_MAX.
+ */
+singdiv_status
+singdiv__check_size(size_t n, size_t elem_count, const char *argument,
+                    singdiv_error *err);
+
+/*
+ * Checks that the n entries of x are finite (SINGDIV_ERR_NAN,
+ * SINGDIV_ERR_INFINITE, naming the first offender). For sample values.
+ */
+singdiv_status
+singdiv__check_finite(const double *x, size_t n, const char *argument,
+                      singdiv_error *err);
+
+/*
+ * Checks that the n entries of x are finite and >= 0 and not all zero
+ * (SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE with the
+ * first offender, then SINGDIV_ERR_ZERO_MASS), and stores their sum in
+ * *sum as a double-double. A sum that overflows is SINGDIV_ERR_INFINITE
+ * with SINGDIV_NO_INDEX. For weights, counts and probabilities; x may not
+ * be NULL and n must be >= 1.
+ */
+singdiv_status
+singdiv__check_nonnegative(const double *x, size_t n, const char *argument,
+                           singdiv_error *err, singdiv__dd *sum);
+
+/*
+ * Validates a probability vector (or counts, when resolved->normalize is
+ * set): NULL, n == 0 and the size first, then the entries as
+ * singdiv__check_nonnegative() does, then the sum against
+ * resolved->sum_tolerance (SINGDIV_ERR_NOT_NORMALIZED, value = the sum).
+ * Stores the exact sum in *sum.
+ */
+singdiv_status
+singdiv__check_distribution(const double *x, size_t n,
+                            const singdiv_options *resolved,
+                            const char *argument, singdiv_error *err,
+                            singdiv__dd *sum);
+
+/*
+ * A distribution scaled by a power of two so that its sum lies in [1, 2):
+ * entry i is x[i] * scale exactly (barring underflow of entries below
+ * 2^-1022 times the sum), and total is the scaled exact sum.
+ */
+typedef struct singdiv__scaled {
+    double scale;
+    singdiv__dd total;
+} singdiv__scaled;
+
+/* Returns the power-of-two scaling of a distribution with exact sum `sum`. */
+singdiv__scaled
+singdiv__scale_for(singdiv__dd sum);
+
+/*
+ * Returns A log(A / B) - D, where D = A - B is supplied already computed
+ * without cancellation. A >= 0, B >= 0, not both 0. This is the
+ * non-negative KL term written (A + B) h(v) with v = D / (A + B) and
+ * h(v) = (1 + v) atanh(v) - v; for |v| <= 1/2 h comes from its series,
+ * which keeps full relative accuracy as A and B approach each other.
+ * Returns A - D = B when A == 0 and +inf when B == 0 < A.
+ */
+double
+singdiv__deviance(double a, double b, double d);
+
+/* Returns h(v) = (1 + v) atanh(v) - v for |v| <= 1/2, from its series. */
+double
+singdiv__deviance_series(double v);
+
+#endif /* SINGDIV_INTERNAL_H */

@@ -10,7 +10,7 @@
  * - A singular result is a success: status SINGDIV_OK, value +inf and the
  *   violating set V = {i : p_i > 0, q_i = 0} described in the report.
  * - Identical p and q give exactly +0.0 for KL and JS.
- * - Accuracy: within 8 ulp of the exact value of the normalised inputs
+ * - Accuracy: within 4 ulp of the exact value of the normalised inputs
  *   (checked against a 50-digit reference, near-identical inputs with KL
  *   down to 1e-30 included), plus one rounding when a base other than e is
  *   requested.

@@ -3,12 +3,9 @@
  * distributions, with the violating set V = {p > 0, q = 0} and the
  * reverse set F = {q > 0, p = 0}.
  *
- * Both vectors are scaled by powers of two so that their exact sums P and
- * Q lie in [1, 2). For entry i let a = p_i Q and b = q_i P: then
- * p_i / P - q_i / Q = (a - b) / (P Q), and a - b is formed from exact
- * products (fma), so near-identical distributions lose no digits. KL and JS
- * are sums over i of deviance terms a log(a / b) - (a - b) >= 0, divided
- * by P Q once at the end.
+ * KL and JS are sums over i of deviance terms a log(a / b) - (a - b) >= 0
+ * in the scaled units of singdiv__pair (a = p_i Q, b = q_i P), divided by
+ * P Q once at the end.
  */
 #include <float.h>
 
@@ -16,37 +13,6 @@
 
 /* log 2, correctly rounded. */
 static const double ln2 = 0x1.62e42fefa39efp-1;
-
-/* Two validated distributions, scaled so that each sum lies in [1, 2). */
-typedef struct pair {
-    singdiv_options options;
-    singdiv__scaled p;
-    singdiv__scaled q;
-    double pq; /* the product of the two scaled sums, to one rounding */
-} pair;
-
-/* a = p_i Q, b = q_i P and their difference, in the scaled units of struct pair. */
-typedef struct cross_terms {
-    double a;
-    double b;
-    double diff;
-} cross_terms;
-
-static inline cross_terms
-cross_terms_of(const pair *c, double pi, double qi)
-{
-    cross_terms t;
-    double ps = pi * c->p.scale;
-    double qs = qi * c->q.scale;
-    singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
-    singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
-
-    t.a = a.hi;
-    t.b = b.hi;
-    /* a.hi - b.hi is exact when the two are within a factor 2 (Sterbenz). */
-    t.diff = (a.hi - b.hi) + ((a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo));
-    return t;
-}
 
 static void
 report_reset(singdiv_report *out)
@@ -60,48 +26,6 @@ report_reset(singdiv_report *out)
     singdiv__clear_error(&out->error);
 }
 
-/* Validates options, p and q (in that order) and prepares their scaling. */
-static singdiv_status
-pair_prepare(const double *p, const double *q, size_t n, const singdiv_options *opt,
-             singdiv_error *err, pair *c)
-{
-    singdiv__dd p_sum;
-    singdiv__dd q_sum;
-    singdiv_status status;
-
-    status = singdiv__resolve_options(opt, &c->options, err);
-    if (status != SINGDIV_OK) {
-        return status;
-    }
-    status = singdiv__check_distribution(p, n, &c->options, "p", err, &p_sum);
-    if (status != SINGDIV_OK) {
-        return status;
-    }
-    status = singdiv__check_distribution(q, n, &c->options, "q", err, &q_sum);
-    if (status != SINGDIV_OK) {
-        return status;
-    }
-
-    c->p = singdiv__scale_for(p_sum);
-    c->q = singdiv__scale_for(q_sum);
-    c->pq = fma(c->p.total.hi, c->q.total.hi,
-                c->p.total.hi * c->q.total.lo + c->p.total.lo * c->q.total.hi);
-    return SINGDIV_OK;
-}
-
-/*
- * Returns log(x / total) for 0 < x <= total, accurate where the quotient is
- * close to 1: there x - total is exact and log1p keeps its digits.
- */
-static inline double
-log_share(double x, singdiv__dd total, double inverse_total)
-{
-    if (x >= 0.5 * total.hi) {
-        return log1p(((x - total.hi) - total.lo) / total.hi);
-    }
-    return log(x * inverse_total);
-}
-
 /* Sums of the cross-entropy pass, in units of the scaled sums. */
 typedef struct ce_sums {
     singdiv__sum covered;   /* -sum over S \ V of p_i log(q_i / Q) */
@@ -112,7 +36,7 @@ typedef struct ce_sums {
 } ce_sums;
 
 static ce_sums
-cross_entropy_pass(const pair *c, const double *p, const double *q, size_t n)
+cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
     ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
     double inverse_q = 1.0 / c->q.total.hi;
@@ -122,7 +46,7 @@ cross_entropy_pass(const pair *c, const double *p, const double *q, size_t n)
         double qs = q[i] * c->q.scale;
 
         if (p[i] > 0.0 && q[i] > 0.0) {
-            singdiv__sum_add(&s.covered, -ps * log_share(qs, c->q.total, inverse_q));
+            singdiv__sum_add(&s.covered, -ps * singdiv__log_share(qs, c->q.total, inverse_q));
         } else if (p[i] > 0.0) {
             singdiv__sum_add(&s.violating, ps);
             s.violating_count++;
@@ -135,7 +59,7 @@ cross_entropy_pass(const pair *c, const double *p, const double *q, size_t n)
 }
 
 static void
-report_masses(singdiv_report *out, const pair *c, const ce_sums *s)
+report_masses(singdiv_report *out, const singdiv__pair *c, const ce_sums *s)
 {
     out->violating_mass = singdiv__sum_value(&s->violating) / c->p.total.hi;
     out->violating_count = s->violating_count;
@@ -147,7 +71,7 @@ singdiv_status
 singdiv_cross_entropy(const double *p, const double *q, size_t n,
                       const singdiv_options *opt, singdiv_report *out)
 {
-    pair c;
+    singdiv__pair c;
     ce_sums s;
     singdiv_status status;
 
@@ -155,7 +79,7 @@ singdiv_cross_entropy(const double *p, const double *q, size_t n,
         return SINGDIV_ERR_NULL;
     }
     report_reset(out);
-    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    status = singdiv__pair_prepare(p, q, n, opt, &out->error, &c);
     if (status != SINGDIV_OK) {
         return status;
     }
@@ -172,7 +96,7 @@ singdiv_status
 singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
                 singdiv_report *out)
 {
-    pair c;
+    singdiv__pair c;
     ce_sums s;
     singdiv_status status;
 
@@ -180,7 +104,7 @@ singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
         return SINGDIV_ERR_NULL;
     }
     report_reset(out);
-    status = pair_prepare(p, p, n, opt, &out->error, &c);
+    status = singdiv__pair_prepare(p, p, n, opt, &out->error, &c);
     if (status != SINGDIV_OK) {
         return status;
     }
@@ -203,12 +127,12 @@ typedef struct kl_sums {
 } kl_sums;
 
 static kl_sums
-kl_pass(const pair *c, const double *p, const double *q, size_t n)
+kl_pass(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
     kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
 
     for (size_t i = 0; i < n; i++) {
-        cross_terms t = cross_terms_of(c, p[i], q[i]);
+        singdiv__cross_terms t = singdiv__cross_terms_of(c, p[i], q[i]);
 
         if (p[i] > 0.0 && q[i] > 0.0) {
             singdiv__sum_add(&s.covered, singdiv__deviance(t.a, t.b, t.diff));
@@ -227,7 +151,7 @@ singdiv_status
 singdiv_kl(const double *p, const double *q, size_t n,
            const singdiv_options *opt, singdiv_report *out)
 {
-    pair c;
+    singdiv__pair c;
     kl_sums s;
     singdiv__sum finite = { 0.0, 0.0 };
     singdiv_status status;
@@ -236,7 +160,7 @@ singdiv_kl(const double *p, const double *q, size_t n,
         return SINGDIV_ERR_NULL;
     }
     report_reset(out);
-    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    status = singdiv__pair_prepare(p, q, n, opt, &out->error, &c);
     if (status != SINGDIV_OK) {
         return status;
     }
@@ -266,7 +190,7 @@ singdiv_status
 singdiv_js(const double *p, const double *q, size_t n,
            const singdiv_options *opt, singdiv_report *out)
 {
-    pair c;
+    singdiv__pair c;
     singdiv__sum total = { 0.0, 0.0 };
     singdiv__sum violating = { 0.0, 0.0 };
     singdiv__sum reverse = { 0.0, 0.0 };
@@ -277,14 +201,14 @@ singdiv_js(const double *p, const double *q, size_t n,
         return SINGDIV_ERR_NULL;
     }
     report_reset(out);
-    status = pair_prepare(p, q, n, opt, &out->error, &c);
+    status = singdiv__pair_prepare(p, q, n, opt, &out->error, &c);
     if (status != SINGDIV_OK) {
         return status;
     }
 
     /* Each half of JS is a KL against m = (p + q) / 2, so m - p = (q - p) / 2. */
     for (size_t i = 0; i < n; i++) {
-        cross_terms t = cross_terms_of(&c, p[i], q[i]);
+        singdiv__cross_terms t = singdiv__cross_terms_of(&c, p[i], q[i]);
         double m = 0.5 * (t.a + t.b);
 
         if (p[i] > 0.0 && q[i] > 0.0) {
@@ -334,7 +258,7 @@ static singdiv_status
 list_uncovered(const double *p, const double *q, size_t n, const singdiv_options *opt,
                int reverse, size_t *indices, size_t capacity, size_t *count)
 {
-    pair c;
+    singdiv__pair c;
     singdiv_status status;
     size_t found = 0;
 
@@ -342,7 +266,7 @@ list_uncovered(const double *p, const double *q, size_t n, const singdiv_options
         return SINGDIV_ERR_NULL;
     }
     *count = 0;
-    status = pair_prepare(p, q, n, opt, NULL, &c);
+    status = singdiv__pair_prepare(p, q, n, opt, NULL, &c);
     if (status != SINGDIV_OK) {
         return status;
     }

@@ -176,4 +176,62 @@ singdiv__deviance(double a, double b, double d);
 double
 singdiv__deviance_series(double v);
 
+/*
+ * Two validated distributions, each scaled by a power of two so that its
+ * exact sum lies in [1, 2). For entry i, a = p_i Q and b = q_i P (scaled)
+ * satisfy p_i / P - q_i / Q = (a - b) / (P Q), and a - b is formed from
+ * exact products, so near-identical distributions lose no digits.
+ */
+typedef struct singdiv__pair {
+    singdiv_options options;
+    singdiv__scaled p;
+    singdiv__scaled q;
+    double pq; /* the product of the two scaled sums, to one rounding */
+} singdiv__pair;
+
+/* a = p_i Q, b = q_i P and their difference, in the scaled units of struct pair. */
+typedef struct singdiv__cross_terms {
+    double a;
+    double b;
+    double diff;
+} singdiv__cross_terms;
+
+static inline singdiv__cross_terms
+singdiv__cross_terms_of(const singdiv__pair *c, double pi, double qi)
+{
+    singdiv__cross_terms t;
+    double ps = pi * c->p.scale;
+    double qs = qi * c->q.scale;
+    singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
+    singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
+
+    t.a = a.hi;
+    t.b = b.hi;
+    /* a.hi - b.hi is exact when the two are within a factor 2 (Sterbenz). */
+    t.diff = (a.hi - b.hi) + ((a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo));
+    return t;
+}
+
+/*
+ * Validates options, p and q (in that order, filling *err) and prepares
+ * their scaling: the exact sums P and Q scaled by powers of two into [1, 2).
+ */
+singdiv_status
+singdiv__pair_prepare(const double *p, const double *q, size_t n,
+                      const singdiv_options *opt, singdiv_error *err,
+                      singdiv__pair *c);
+
+/*
+ * Returns log(x / total) for 0 < x <= total, accurate where the quotient is
+ * close to 1: there x - total is exact and log1p keeps its digits.
+ */
+static inline double
+singdiv__log_share(double x, singdiv__dd total, double inverse_total)
+{
+    if (x >= 0.5 * total.hi) {
+        return log1p(((x - total.hi) - total.lo) / total.hi);
+    }
+    return log(x * inverse_total);
+}
+
 #endif /* SINGDIV_INTERNAL_H */

@@ -1,0 +1,35 @@
+/*
+ * Validation and power-of-two scaling of a pair of distributions, shared by
+ * every divergence between two distributions.
+ */
+#include "internal.h"
+
+/* Validates options, p and q (in that order) and prepares their scaling. */
+singdiv_status
+singdiv__pair_prepare(const double *p, const double *q, size_t n,
+                      const singdiv_options *opt, singdiv_error *err,
+                      singdiv__pair *c)
+{
+    singdiv__dd p_sum;
+    singdiv__dd q_sum;
+    singdiv_status status;
+
+    status = singdiv__resolve_options(opt, &c->options, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    status = singdiv__check_distribution(p, n, &c->options, "p", err, &p_sum);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    status = singdiv__check_distribution(q, n, &c->options, "q", err, &q_sum);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    c->p = singdiv__scale_for(p_sum);
+    c->q = singdiv__scale_for(q_sum);
+    c->pq = fma(c->p.total.hi, c->q.total.hi,
+                c->p.total.hi * c->q.total.lo + c->p.total.lo * c->q.total.hi);
+    return SINGDIV_OK;
+}

@@ -58,12 +58,19 @@ cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q, siz
     return s;
 }
 
+/* Returns part / total for a part of the total, never above 1 from rounding. */
+static double
+share_of(const singdiv__sum *part, double total)
+{
+    return fmin(singdiv__sum_value(part) / total, 1.0);
+}
+
 static void
 report_masses(singdiv_report *out, const singdiv__pair *c, const ce_sums *s)
 {
-    out->violating_mass = singdiv__sum_value(&s->violating) / c->p.total.hi;
+    out->violating_mass = share_of(&s->violating, c->p.total.hi);
     out->violating_count = s->violating_count;
-    out->reverse_mass = singdiv__sum_value(&s->reverse) / c->q.total.hi;
+    out->reverse_mass = share_of(&s->reverse, c->q.total.hi);
     out->reverse_count = s->reverse_count;
 }
 
@@ -177,9 +184,9 @@ singdiv_kl(const double *p, const double *q, size_t n,
     singdiv__sum_add(&finite, -s.violating.sum);
     singdiv__sum_add(&finite, s.covered.comp + s.reverse.comp - s.violating.comp);
 
-    out->violating_mass = singdiv__sum_value(&s.violating) / c.pq;
+    out->violating_mass = share_of(&s.violating, c.pq);
     out->violating_count = s.violating_count;
-    out->reverse_mass = singdiv__sum_value(&s.reverse) / c.pq;
+    out->reverse_mass = share_of(&s.reverse, c.pq);
     out->reverse_count = s.reverse_count;
     out->finite_part = singdiv__in_base(singdiv__sum_value(&finite) / c.pq, &c.options);
     out->value = s.violating_count > 0 ? HUGE_VAL : out->finite_part;
@@ -226,8 +233,8 @@ singdiv_js(const double *p, const double *q, size_t n,
         singdiv__sum_add(&total, singdiv__deviance(t.b, m, -0.5 * t.diff));
     }
 
-    out->violating_mass = singdiv__sum_value(&violating) / c.pq;
-    out->reverse_mass = singdiv__sum_value(&reverse) / c.pq;
+    out->violating_mass = share_of(&violating, c.pq);
+    out->reverse_mass = share_of(&reverse, c.pq);
     if (shared == 0) {
         /* Disjoint supports: JS is log 2 exactly, not log 2 up to rounding. */
         out->value = singdiv__in_base(ln2, &c.options);

@@ -9,5 +9,6 @@
 #include <singdiv/status.h>
 #include <singdiv/options.h>
 #include <singdiv/discrete.h>
+#include <singdiv/wasserstein.h>
 
 #endif /* SINGDIV_SINGDIV_H */

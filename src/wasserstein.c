@@ -1,0 +1,808 @@
+/*
+ * Wasserstein distances on the real line.
+ *
+ * W1 and Wk couple the quantile functions: walking both sorted samples
+ * at once, each step pairs the current u value with the current v value
+ * for a mass m, the smaller of the two residual masses, so that
+ * Wk^k = sum m |u_i - v_j|^k / (total mass). The differences are taken
+ * between the paired values themselves, so samples far from zero keep
+ * their digits, and every term is non-negative, so a compensated sum of
+ * terms that each carry two or three roundings stays within a few ulp.
+ *
+ * Masses are exact integers when both samples are unweighted (u's values
+ * carry nv each and v's carry nu, out of nu nv). With weights, each side is
+ * scaled by a power of two so that its exact total lies in [1, 2); a u
+ * value then carries w_i V and a v value w_j U, products kept in
+ * double-double, and residuals are differences of those, so near-equal
+ * masses do not cancel into noise and the error does not grow with n.
+ *
+ * The CDF distance walks the merged values instead and accumulates
+ * F_u - F_v the same way, exactly in integers or in double-double.
+ */
+#include <float.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "radix_sort.h"
+
+/* A validated sample: values, weights (NULL for equal weights), scaled total. */
+typedef struct sample {
+    const double *x;
+    const double *w;
+    size_t n;
+    singdiv__scaled total;
+} sample;
+
+typedef enum distance_kind {
+    KIND_W1,
+    KIND_WK,
+    KIND_CDF
+} distance_kind;
+
+/* Returns a + b for two double-doubles, normalised. */
+static inline singdiv__dd
+dd_add_dd(singdiv__dd a, singdiv__dd b)
+{
+    singdiv__dd s = singdiv__two_sum(a.hi, b.hi);
+
+    s.lo += a.lo + b.lo;
+    return singdiv__two_sum(s.hi, s.lo);
+}
+
+static inline singdiv__dd
+dd_neg(singdiv__dd a)
+{
+    singdiv__dd r = { -a.hi, -a.lo };
+
+    return r;
+}
+
+/* Returns w * total in double-double; the product of the high parts is exact. */
+static inline singdiv__dd
+dd_scale(double w, singdiv__dd total)
+{
+    singdiv__dd m = singdiv__two_prod(w, total.hi);
+
+    m.lo += w * total.lo;
+    return singdiv__two_sum(m.hi, m.lo);
+}
+
+/*
+ * Returns the power of two sigma by which differences are multiplied so
+ * that no difference of values up to max_abs, times multipliers up to
+ * bound, and no sum of such terms overflows; 1 for all ordinary inputs.
+ */
+static double
+overflow_scale(double max_abs, double bound)
+{
+    int e_x;
+    int e_b;
+    int excess;
+
+    (void)frexp(max_abs, &e_x);
+    (void)frexp(bound, &e_b);
+    excess = e_x + e_b + 1 - 1020;
+    return excess > 0 ? ldexp(1.0, -excess) : 1.0;
+}
+
+/*
+ * Returns |a - b| * sigma. With sigma < 1 a difference that overflows is
+ * taken of the scaled values instead, which are then large enough for the
+ * scaling to be exact.
+ * NOTE: with sigma < 1 a difference below 2^-1022 / sigma loses bits to
+ * subnormal rounding; that needs samples spanning both ends of the range.
+ */
+static inline double
+scaled_distance(double a, double b, double sigma)
+{
+    double d = fabs(a - b);
+
+    if (sigma != 1.0) {
+        d = isinf(d) ? fabs(a * sigma - b * sigma) : d * sigma;
+    }
+    return d;
+}
+
+/*
+ * Returns x^(1/k) for x > 0. 1/k is rounded, so pow's result is off by
+ * the factor x^(1/k - r) = exp((1/k - r) log x) ~ 1 + (1/k - r) log x,
+ * which is applied as a correction.
+ */
+static double
+kth_root(double x, double k)
+{
+    double r = 1.0 / k;
+    double residual = fma(-k, r, 1.0) / k;
+    double y = pow(x, r);
+
+    return fma(y, residual * log(x), y);
+}
+
+static double
+sample_max_abs(const sample *u, const sample *v)
+{
+    return fmax(fmax(fabs(u->x[0]), fabs(u->x[u->n - 1])),
+                fmax(fabs(v->x[0]), fabs(v->x[v->n - 1])));
+}
+
+/* Masses are integers when both samples are unweighted and nu nv <= 2^62. */
+static int
+exact_masses(const sample *u, const sample *v)
+{
+    return u->w == NULL && v->w == NULL && u->n <= ((size_t)1 << 62) / v->n;
+}
+
+/* Returns the weight of entry i times the side's scale (weight 1 when unweighted). */
+static inline double
+weight_at(const sample *s, size_t i)
+{
+    return s->w != NULL ? s->w[i] * s->total.scale : s->total.scale;
+}
+
+/*
+ * The quantile coupling of two sorted samples, one step at a time: the
+ * current pair (u_i, v_j) carries the smaller of the two residual masses.
+ */
+typedef struct coupling {
+    const sample *u;
+    const sample *v;
+    size_t i;
+    size_t j;
+    int exact;
+    uint64_t ru_count; /* residuals in units of 1 / (nu nv) */
+    uint64_t rv_count;
+    singdiv__dd ru;    /* residuals in units of 1 / (U V), scaled totals */
+    singdiv__dd rv;
+    double total;      /* the total mass in those units, to one rounding */
+} coupling;
+
+static void
+coupling_init(coupling *c, const sample *u, const sample *v)
+{
+    const singdiv__dd *ut = &u->total.total;
+    const singdiv__dd *vt = &v->total.total;
+
+    c->u = u;
+    c->v = v;
+    c->i = 0;
+    c->j = 0;
+    c->exact = exact_masses(u, v);
+    c->ru_count = (uint64_t)v->n;
+    c->rv_count = (uint64_t)u->n;
+    c->ru = dd_scale(weight_at(u, 0), *vt);
+    c->rv = dd_scale(weight_at(v, 0), *ut);
+    if (c->exact) {
+        c->total = (double)u->n * (double)v->n;
+    } else {
+        c->total = fma(ut->hi, vt->hi, ut->hi * vt->lo + ut->lo * vt->hi);
+    }
+}
+
+/* Stores the next pair's mass and values; returns 0 when the coupling is exhausted. */
+static inline int
+coupling_next(coupling *c, double *mass, double *a, double *b)
+{
+    singdiv__dd diff;
+
+    if (c->i >= c->u->n || c->j >= c->v->n) {
+        return 0;
+    }
+    *a = c->u->x[c->i];
+    *b = c->v->x[c->j];
+
+    if (c->exact) {
+        uint64_t m = c->ru_count < c->rv_count ? c->ru_count : c->rv_count;
+
+        *mass = (double)m;
+        c->ru_count -= m;
+        c->rv_count -= m;
+        if (c->ru_count == 0) {
+            c->i++;
+            c->ru_count = (uint64_t)c->v->n;
+        }
+        if (c->rv_count == 0) {
+            c->j++;
+            c->rv_count = (uint64_t)c->u->n;
+        }
+        return 1;
+    }
+
+    /* The side whose residual is smaller moves on; the other keeps the difference. */
+    diff = dd_add_dd(c->ru, dd_neg(c->rv));
+    if (diff.hi <= 0.0) {
+        *mass = c->ru.hi + c->ru.lo;
+        c->rv = dd_neg(diff);
+        if (++c->i < c->u->n) {
+            c->ru = dd_scale(weight_at(c->u, c->i), c->v->total.total);
+        }
+    } else {
+        *mass = c->rv.hi + c->rv.lo;
+        c->ru = diff;
+        if (++c->j < c->v->n) {
+            c->rv = dd_scale(weight_at(c->v, c->j), c->u->total.total);
+        }
+    }
+    return 1;
+}
+
+/* W1 of two unweighted samples of equal length: the mean of |u_i - v_i|. */
+static double
+w1_equal_lengths(const sample *u, const sample *v, double sigma)
+{
+    singdiv__sum s = { 0.0, 0.0 };
+
+    for (size_t i = 0; i < u->n; i++) {
+        singdiv__sum_add(&s, scaled_distance(u->x[i], v->x[i], sigma));
+    }
+    return (singdiv__sum_value(&s) / (double)u->n) / sigma;
+}
+
+static double
+w1_sorted(const sample *u, const sample *v)
+{
+    coupling c;
+    singdiv__sum s = { 0.0, 0.0 };
+    double mass;
+    double a;
+    double b;
+    double sigma;
+
+    coupling_init(&c, u, v);
+    sigma = overflow_scale(sample_max_abs(u, v), c.total);
+    if (c.exact && u->n == v->n) {
+        return w1_equal_lengths(u, v, sigma);
+    }
+
+    while (coupling_next(&c, &mass, &a, &b)) {
+        singdiv__sum_add(&s, mass * scaled_distance(a, b, sigma));
+    }
+    return (singdiv__sum_value(&s) / c.total) / sigma;
+}
+
+/* Returns the largest scaled |u_i - v_j| over the pairs that carry mass. */
+static double
+coupling_max_distance(const sample *u, const sample *v, double sigma)
+{
+    coupling c;
+    double largest = 0.0;
+    double mass;
+    double a;
+    double b;
+
+    coupling_init(&c, u, v);
+    while (coupling_next(&c, &mass, &a, &b)) {
+        double d = scaled_distance(a, b, sigma);
+
+        if (mass > 0.0 && d > largest) {
+            largest = d;
+        }
+    }
+    return largest;
+}
+
+static double
+wk_sorted(const sample *u, const sample *v, double k)
+{
+    coupling c;
+    singdiv__sum s = { 0.0, 0.0 };
+    double sigma = overflow_scale(sample_max_abs(u, v), 1.0);
+    double largest = coupling_max_distance(u, v, sigma);
+    double mass;
+    double a;
+    double b;
+
+    if (largest == 0.0) {
+        return 0.0;
+    }
+    if (isinf(k)) {
+        return largest / sigma;
+    }
+
+    /* Each ratio is at most 1 and the largest is exactly 1, so nothing overflows. */
+    coupling_init(&c, u, v);
+    while (coupling_next(&c, &mass, &a, &b)) {
+        /* A pair without mass may be farther apart than largest: its power could be inf. */
+        if (mass > 0.0) {
+            singdiv__sum_add(&s, mass * pow(scaled_distance(a, b, sigma) / largest, k));
+        }
+    }
+    return (largest * kth_root(singdiv__sum_value(&s) / c.total, k)) / sigma;
+}
+
+/*
+ * The merged walk over both sorted samples for the CDF distance: each step
+ * passes one value and reports the segment before it, with the gap
+ * |F_u - F_v| on that segment (in units of 1 / total) and its length.
+ */
+typedef struct cdf_walk {
+    const sample *u;
+    const sample *v;
+    size_t i;
+    size_t j;
+    int exact;
+    int64_t gap_count;  /* i nv - j nu */
+    singdiv__dd gap;    /* C_u V - C_v U in scaled units */
+    double position;    /* the value passed last */
+    double sigma;
+    double total;
+} cdf_walk;
+
+static void
+cdf_walk_init(cdf_walk *c, const sample *u, const sample *v, double sigma)
+{
+    coupling units;
+
+    coupling_init(&units, u, v);
+    c->u = u;
+    c->v = v;
+    c->i = 0;
+    c->j = 0;
+    c->exact = units.exact;
+    c->gap_count = 0;
+    c->gap.hi = 0.0;
+    c->gap.lo = 0.0;
+    c->position = fmin(u->x[0], v->x[0]);
+    c->sigma = sigma;
+    c->total = units.total;
+}
+
+static inline int
+cdf_walk_next(cdf_walk *c, double *gap, double *length)
+{
+    int from_u;
+    double next;
+
+    if (c->i >= c->u->n && c->j >= c->v->n) {
+        return 0;
+    }
+    from_u = c->j >= c->v->n || (c->i < c->u->n && c->u->x[c->i] <= c->v->x[c->j]);
+    next = from_u ? c->u->x[c->i] : c->v->x[c->j];
+    *length = scaled_distance(next, c->position, c->sigma);
+    *gap = c->exact ? fabs((double)c->gap_count) : fabs(c->gap.hi + c->gap.lo);
+    c->position = next;
+
+    if (c->exact) {
+        c->gap_count += from_u ? (int64_t)c->v->n : -(int64_t)c->u->n;
+    } else if (from_u) {
+        c->gap = dd_add_dd(c->gap, dd_scale(weight_at(c->u, c->i), c->v->total.total));
+    } else {
+        c->gap = dd_add_dd(c->gap, dd_neg(dd_scale(weight_at(c->v, c->j), c->u->total.total)));
+    }
+    if (from_u) {
+        c->i++;
+    } else {
+        c->j++;
+    }
+    return 1;
+}
+
+static double
+cdf_sorted(const sample *u, const sample *v, double k)
+{
+    double sigma = overflow_scale(sample_max_abs(u, v), 1.0);
+    cdf_walk c;
+    singdiv__sum s = { 0.0, 0.0 };
+    double largest = 0.0;
+    double gap;
+    double length;
+    double root;
+
+    cdf_walk_init(&c, u, v, sigma);
+    while (cdf_walk_next(&c, &gap, &length)) {
+        if (length > 0.0 && gap > largest) {
+            largest = gap;
+        }
+    }
+    if (largest == 0.0 || isinf(k)) {
+        return largest / c.total;
+    }
+
+    /* Ratios at most 1 times lengths that sum to the scaled range: no overflow. */
+    cdf_walk_init(&c, u, v, sigma);
+    while (cdf_walk_next(&c, &gap, &length)) {
+        /* Between tied values the gap may exceed largest over a length of 0. */
+        if (length > 0.0) {
+            singdiv__sum_add(&s, pow(gap / largest, k) * length);
+        }
+    }
+    root = kth_root(singdiv__sum_value(&s), k);
+    if (sigma != 1.0) {
+        root *= pow(2.0, -log2(sigma) / k);
+    }
+    return (largest / c.total) * root;
+}
+
+static double
+distance_sorted(distance_kind kind, double k, const sample *u, const sample *v)
+{
+    if (kind == KIND_CDF) {
+        return cdf_sorted(u, v, k);
+    }
+    if (kind == KIND_WK && k != 1.0) {
+        return wk_sorted(u, v, k);
+    }
+    return w1_sorted(u, v);
+}
+
+/* Checks the entries of one sample and stores the exact total of its weights. */
+static singdiv_status
+check_entries(const double *x, const double *w, size_t n, const char *x_name,
+              const char *w_name, singdiv_error *err, singdiv__dd *total)
+{
+    singdiv_status status = singdiv__check_finite(x, n, x_name, err);
+
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (w != NULL) {
+        return singdiv__check_nonnegative(w, n, w_name, err, total);
+    }
+    total->hi = (double)n;
+    total->lo = (double)(n - (size_t)total->hi);
+    return SINGDIV_OK;
+}
+
+static singdiv_status
+check_length(size_t n, const char *name, singdiv_error *err)
+{
+    if (n == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, NAN);
+    }
+    return singdiv__check_size(n, 1, name, err);
+}
+
+static singdiv_status
+check_order(const double *x, size_t n, const char *name, singdiv_error *err)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (x[i] < x[i - 1]) {
+            return singdiv__fail(err, SINGDIV_ERR_UNSORTED, name, i, x[i]);
+        }
+    }
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_check_samples(const double *values, const double *weights, size_t n,
+                      singdiv_error *err)
+{
+    singdiv__dd total;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (values == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "values", SINGDIV_NO_INDEX, NAN);
+    }
+    status = check_length(n, "values", err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    return check_entries(values, weights, n, "values", "weights", err, &total);
+}
+
+singdiv_status
+singdiv_check_support(const double *x, size_t n, singdiv_error *err)
+{
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (x == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "x", SINGDIV_NO_INDEX, NAN);
+    }
+    status = check_length(n, "x", err);
+    if (status == SINGDIV_OK) {
+        status = singdiv__check_finite(x, n, "x", err);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (!(x[i] > x[i - 1])) {
+            return singdiv__fail(err, SINGDIV_ERR_UNSORTED, "x", i, x[i]);
+        }
+    }
+    return SINGDIV_OK;
+}
+
+/* The arguments of a sample distance. */
+typedef struct request {
+    distance_kind kind;
+    double k;
+    const double *u;
+    const double *u_weights;
+    size_t nu;
+    const double *v;
+    const double *v_weights;
+    size_t nv;
+} request;
+
+/* Checks k, then the lengths and sizes of u and v. */
+static singdiv_status
+check_shape(const request *r, singdiv_error *err)
+{
+    singdiv_status status;
+
+    if (r->kind != KIND_W1 && !(r->k >= 1.0)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "k", SINGDIV_NO_INDEX, r->k);
+    }
+    status = check_length(r->nu, "u", err);
+    if (status == SINGDIV_OK) {
+        status = check_length(r->nv, "v", err);
+    }
+    return status;
+}
+
+/* Checks the entries of u, u_weights, v and v_weights and fills the two samples. */
+static singdiv_status
+check_values(const request *r, singdiv_error *err, sample *u, sample *v)
+{
+    singdiv__dd total;
+    singdiv_status status;
+
+    status = check_entries(r->u, r->u_weights, r->nu, "u", "u_weights", err, &total);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    u->x = r->u;
+    u->w = r->u_weights;
+    u->n = r->nu;
+    u->total = singdiv__scale_for(total);
+
+    status = check_entries(r->v, r->v_weights, r->nv, "v", "v_weights", err, &total);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    v->x = r->v;
+    v->w = r->v_weights;
+    v->n = r->nv;
+    v->total = singdiv__scale_for(total);
+    return SINGDIV_OK;
+}
+
+size_t
+singdiv_w1_samples_workspace_size(size_t nu, size_t nv)
+{
+    size_t counts_bytes = SINGDIV__RADIX_COUNTS * sizeof(size_t);
+    size_t limit = (SIZE_MAX - counts_bytes) / sizeof(double) / 6;
+    size_t longer = nu > nv ? nu : nv;
+
+    /* Sorted values and weights of both sides, and one scratch pair for the longer. */
+    if (longer > limit) {
+        return SIZE_MAX;
+    }
+    return counts_bytes + (2 * nu + 2 * nv + 2 * longer) * sizeof(double);
+}
+
+static int
+workspace_fits(const void *workspace, size_t size, size_t nu, size_t nv)
+{
+    uintptr_t address = (uintptr_t)workspace;
+
+    return size >= singdiv_w1_samples_workspace_size(nu, nv)
+           && address % _Alignof(double) == 0 && address % _Alignof(size_t) == 0;
+}
+
+/* Sorts both samples into the workspace and points u and v at the sorted copies. */
+static void
+sort_into(void *workspace, sample *u, sample *v)
+{
+    size_t *counts = workspace;
+    double *sorted_u = (double *)(counts + SINGDIV__RADIX_COUNTS);
+    double *sorted_u_w = sorted_u + u->n;
+    double *sorted_v = sorted_u_w + u->n;
+    double *sorted_v_w = sorted_v + v->n;
+    double *tmp = sorted_v_w + v->n;
+    double *tmp_w = tmp + (u->n > v->n ? u->n : v->n);
+
+    singdiv__radix_sort(u->x, u->w, u->n, sorted_u, sorted_u_w, tmp, tmp_w, counts);
+    singdiv__radix_sort(v->x, v->w, v->n, sorted_v, sorted_v_w, tmp, tmp_w, counts);
+    u->x = sorted_u;
+    u->w = u->w != NULL ? sorted_u_w : NULL;
+    v->x = sorted_v;
+    v->w = v->w != NULL ? sorted_v_w : NULL;
+}
+
+/*
+ * Validates, sorts and computes a sample distance. With allocate set the
+ * scratch space comes from malloc; otherwise it is the caller's workspace.
+ */
+static singdiv_status
+run(const request *r, void *workspace, size_t workspace_size, int allocate,
+    double *out, singdiv_error *err)
+{
+    sample u;
+    sample v;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (out == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+    }
+    *out = NAN;
+    if (r->u == NULL || r->v == NULL || (!allocate && workspace == NULL)) {
+        const char *name = r->u == NULL ? "u" : r->v == NULL ? "v" : "workspace";
+
+        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, NAN);
+    }
+    status = check_shape(r, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (!allocate && !workspace_fits(workspace, workspace_size, r->nu, r->nv)) {
+        return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "workspace", SINGDIV_NO_INDEX,
+                             (double)workspace_size);
+    }
+    status = check_values(r, err, &u, &v);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    if (allocate) {
+        workspace = malloc(singdiv_w1_samples_workspace_size(r->nu, r->nv));
+        if (workspace == NULL) {
+            return singdiv__fail(err, SINGDIV_ERR_NO_MEMORY, "workspace", SINGDIV_NO_INDEX, NAN);
+        }
+    }
+    sort_into(workspace, &u, &v);
+    *out = distance_sorted(r->kind, r->k, &u, &v);
+    if (allocate) {
+        free(workspace);
+    }
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_w1_samples(const double *u, const double *u_weights, size_t nu,
+                   const double *v, const double *v_weights, size_t nv,
+                   double *out)
+{
+    request r = { KIND_W1, 1.0, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, NULL, 0, 1, out, NULL);
+}
+
+singdiv_status
+singdiv_w1_samples_workspace(const double *u, const double *u_weights, size_t nu,
+                             const double *v, const double *v_weights, size_t nv,
+                             void *workspace, size_t workspace_size,
+                             double *out, singdiv_error *err)
+{
+    request r = { KIND_W1, 1.0, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, workspace, workspace_size, 0, out, err);
+}
+
+singdiv_status
+singdiv_wk_samples(const double *u, const double *u_weights, size_t nu,
+                   const double *v, const double *v_weights, size_t nv,
+                   double k, double *out)
+{
+    request r = { KIND_WK, k, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, NULL, 0, 1, out, NULL);
+}
+
+singdiv_status
+singdiv_wk_samples_workspace(const double *u, const double *u_weights, size_t nu,
+                             const double *v, const double *v_weights, size_t nv,
+                             double k, void *workspace, size_t workspace_size,
+                             double *out, singdiv_error *err)
+{
+    request r = { KIND_WK, k, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, workspace, workspace_size, 0, out, err);
+}
+
+singdiv_status
+singdiv_cdf_distance_samples(const double *u, const double *u_weights, size_t nu,
+                             const double *v, const double *v_weights, size_t nv,
+                             double k, double *out)
+{
+    request r = { KIND_CDF, k, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, NULL, 0, 1, out, NULL);
+}
+
+singdiv_status
+singdiv_cdf_distance_samples_workspace(const double *u, const double *u_weights,
+                                       size_t nu, const double *v,
+                                       const double *v_weights, size_t nv,
+                                       double k, void *workspace,
+                                       size_t workspace_size, double *out,
+                                       singdiv_error *err)
+{
+    request r = { KIND_CDF, k, u, u_weights, nu, v, v_weights, nv };
+
+    return run(&r, workspace, workspace_size, 0, out, err);
+}
+
+singdiv_status
+singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
+                          const double *v, const double *v_weights, size_t nv,
+                          double *out, singdiv_error *err)
+{
+    request r = { KIND_W1, 1.0, u, u_weights, nu, v, v_weights, nv };
+    sample su;
+    sample sv;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (out == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+    }
+    *out = NAN;
+    if (u == NULL || v == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, u == NULL ? "u" : "v", SINGDIV_NO_INDEX, NAN);
+    }
+    status = check_shape(&r, err);
+    if (status == SINGDIV_OK) {
+        status = check_values(&r, err, &su, &sv);
+    }
+    if (status == SINGDIV_OK) {
+        status = check_order(u, nu, "u", err);
+    }
+    if (status == SINGDIV_OK) {
+        status = check_order(v, nv, "v", err);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    *out = w1_sorted(&su, &sv);
+    return SINGDIV_OK;
+}
+
+/*
+ * W1 of two validated histograms: the cumulative difference
+ * D_i = sum_{m <= i} (p_m Q - q_m P) is accumulated in double-double from
+ * exact products, and W1 = sum |D_i| (x_{i+1} - x_i) / (P Q).
+ */
+static double
+w1_hist_sweep(const double *x, const double *p, const double *q, size_t n,
+              const singdiv__pair *c)
+{
+    double sigma = overflow_scale(fmax(fabs(x[0]), fabs(x[n - 1])), 4.0);
+    singdiv__dd gap = { 0.0, 0.0 };
+    singdiv__sum s = { 0.0, 0.0 };
+
+    for (size_t i = 0; i + 1 < n; i++) {
+        double ps = p[i] * c->p.scale;
+        double qs = q[i] * c->q.scale;
+        singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
+        singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
+        singdiv__dd step = singdiv__two_sum(a.hi, -b.hi);
+
+        /* step.hi is exact; the low parts are below ulp(a) and round once. */
+        step.lo += (a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo);
+        gap = dd_add_dd(gap, step);
+        singdiv__sum_add(&s, fabs(gap.hi + gap.lo) * scaled_distance(x[i + 1], x[i], sigma));
+    }
+    return (singdiv__sum_value(&s) / c->pq) / sigma;
+}
+
+singdiv_status
+singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
+                const singdiv_options *opt, double *out)
+{
+    singdiv__pair c;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    *out = NAN;
+    if (x == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    status = singdiv__pair_prepare(p, q, n, opt, NULL, &c);
+    if (status == SINGDIV_OK) {
+        status = singdiv_check_support(x, n, NULL);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    *out = w1_hist_sweep(x, p, q, n, &c);
+    return SINGDIV_OK;
+}

@@ -1,0 +1,1108 @@
+/*
+ * Tests of the Wasserstein distances on the real line: closed forms, the
+ * known-fault cases, invariances, the agreement of the sample and histogram
+ * forms, every status, the workspace and sorted variants, the radix sort,
+ * and exact references from tests/gen_w1_reference.py.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "check.h"
+#include "internal.h"
+#include "radix_sort.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Bounds documented in include/singdiv/wasserstein.h. */
+#define W1_MAX_ULP 4.0
+#define WK_MAX_ULP 8.0
+
+/* A fixed-seed generator (splitmix64), so every run draws the same inputs. */
+static uint64_t
+next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* A uniform double in [0, 1). */
+static double
+next_uniform(uint64_t *state)
+{
+    return (double)(next_random(state) >> 11) * 0x1p-53;
+}
+
+static double
+w1(const double *u, const double *uw, size_t nu, const double *v, const double *vw, size_t nv)
+{
+    double out = -1.0;
+
+    check_status(singdiv_w1_samples(u, uw, nu, v, vw, nv, &out), SINGDIV_OK);
+    return out;
+}
+
+static double
+wk(const double *u, size_t nu, const double *v, size_t nv, double k)
+{
+    double out = -1.0;
+
+    check_status(singdiv_wk_samples(u, NULL, nu, v, NULL, nv, k, &out), SINGDIV_OK);
+    return out;
+}
+
+/* ---- closed forms ---- */
+
+static void
+w1_point_masses_distance_is_gap(void **state)
+{
+    double u[] = { 0.2385 };
+    double v[] = { -3.7 };
+
+    (void)state;
+    /* One point each: the whole mass moves by |0.2385 + 3.7|. */
+    check_identical(w1(u, NULL, 1, v, NULL, 1), 0.2385 + 3.7);
+}
+
+static void
+w1_two_uniforms_distance_is_mean_gap(void **state)
+{
+    double u[8];
+    double v[8];
+
+    (void)state;
+    /*
+     * Quantile midpoints of U[0, 1] and U[0.5, 2.5]: u_i = (i + 1/2) / 8 and
+     * v_i = 1/2 + 2 (i + 1/2) / 8, all exact. v_i - u_i = 1/2 + (i + 1/2) / 8
+     * is positive, so W1 = mean(v) - mean(u) = 1.5 - 0.5 = 1.
+     */
+    for (int i = 0; i < 8; i++) {
+        u[i] = (i + 0.5) / 8.0;
+        v[i] = 0.5 + 2.0 * (i + 0.5) / 8.0;
+    }
+    check_identical(w1(u, NULL, 8, v, NULL, 8), 1.0);
+}
+
+static void
+w1_shift_equals_distance(void **state)
+{
+    uint64_t seed = 4;
+    double u[300];
+    double v[300];
+    double w[300];
+
+    (void)state;
+    /* Values k / 1024 shifted by 0.375 stay exact, so W1 is the shift exactly. */
+    for (int i = 0; i < 300; i++) {
+        u[i] = (double)(next_random(&seed) % 4096) / 1024.0;
+        v[(i * 7) % 300] = u[i] + 0.375;
+        w[i] = 1.0;
+    }
+    check_identical(w1(u, NULL, 300, v, NULL, 300), 0.375);
+    check_ulp(w1(u, w, 300, v, NULL, 300), 0.375, 1);
+}
+
+static void
+w1_shift_with_weights_equals_distance(void **state)
+{
+    double u[] = { 3.25, -1.5, 0.75, 2.0 };
+    double uw[] = { 0.2385, 1.5, 0.0, 3.125 };
+    double v[] = { 3.25 + 6.5, -1.5 + 6.5, 0.75 + 6.5, 2.0 + 6.5 };
+
+    (void)state;
+    /* The same weights moved by 6.5: every unit of mass travels 6.5. */
+    check_ulp(w1(u, uw, 4, v, uw, 4), 6.5, 1);
+}
+
+static void
+w1_unequal_lengths_closed_form(void **state)
+{
+    double u[] = { 0.0, 1.0, 2.0 };
+    double v[] = { 3.0, 0.5 };
+
+    (void)state;
+    /*
+     * Quantiles: u is 0, 1, 2 on thirds; v is 0.5, 3 on halves. Pieces:
+     * [0, 1/3) |0 - 0.5|, [1/3, 1/2) |1 - 0.5|, [1/2, 2/3) |1 - 3|,
+     * [2/3, 1) |2 - 3|: 1/6 + 1/12 + 1/3 + 1/3 = 11/12.
+     */
+    check_ulp(w1(u, NULL, 3, v, NULL, 2), 11.0 / 12.0, 1);
+}
+
+static void
+w1_ties_closed_form(void **state)
+{
+    double u[] = { 2.0, 1.0, 1.0, 1.0 };
+    double v[] = { 2.0, 1.0, 2.0, 2.0 };
+
+    (void)state;
+    /* Sorted: 1 1 1 2 against 1 2 2 2; two quarters move by 1. */
+    check_identical(w1(u, NULL, 4, v, NULL, 4), 0.5);
+}
+
+static void
+w1_zero_weight_is_ignored(void **state)
+{
+    double u[] = { 0.0, 1e6 };
+    double uw[] = { 1.0, 0.0 };
+    double v[] = { 1.0 };
+
+    (void)state;
+    /* The far point carries nothing: all the mass moves from 0 to 1. */
+    check_identical(w1(u, uw, 2, v, NULL, 1), 1.0);
+}
+
+static void
+w1_unequal_totals_are_normalised(void **state)
+{
+    double u[] = { 0.5, -2.25, 4.0 };
+    double counts[] = { 1.0, 2.0, 3.0 };
+    double counts_1024[] = { 1024.0, 2048.0, 3072.0 };
+    double v[] = { 1.0, 2.0 };
+    double vw[] = { 0.2385, 0.7615 };
+    double reference = w1(u, counts, 3, v, vw, 2);
+
+    (void)state;
+    /* Scaling the weights by a power of two changes nothing, bit for bit. */
+    check_identical(w1(u, counts_1024, 3, v, vw, 2), reference);
+    /*
+     * Closed form: u has masses 2/6, 1/6, 3/6 at -2.25, 0.5, 4, and v is 1
+     * up to t = 0.2385, then 2. Pieces of the quantile coupling:
+     * [0, 0.2385) |-2.25 - 1|, [0.2385, 1/3) |-2.25 - 2|, [1/3, 1/2)
+     * |0.5 - 2|, [1/2, 1) |4 - 2|.
+     */
+    check_rel(reference,
+              3.25 * 0.2385 + 4.25 * (1.0 / 3.0 - 0.2385) + 1.5 / 6.0 + 2.0 * 0.5, 1e-15);
+}
+
+static void
+w1_identical_inputs_give_zero(void **state)
+{
+    double u[] = { 0.2385, -7.0, 1e9, 3.5, 3.5 };
+    double w[] = { 0.1, 0.0, 2.5, 1.0, 0.3 };
+
+    (void)state;
+    check_identical(w1(u, NULL, 5, u, NULL, 5), 0.0);
+    check_identical(w1(u, w, 5, u, w, 5), 0.0);
+}
+
+static void
+w1_large_offset_keeps_digits(void **state)
+{
+    double u[64];
+    double v[64];
+    uint64_t seed = 9;
+
+    (void)state;
+    /* 1e9 + k / 256 is exact; v is u moved by 1/8 with the order shuffled. */
+    for (int i = 0; i < 64; i++) {
+        u[i] = 1e9 + (double)(next_random(&seed) % 1024) / 256.0;
+        v[(i * 5) % 64] = u[i] + 0.125;
+    }
+    check_identical(w1(u, NULL, 64, v, NULL, 64), 0.125);
+}
+
+static void
+w1_translation_invariant(void **state)
+{
+    double u[100];
+    double v[70];
+    double us[100];
+    double vs[70];
+    uint64_t seed = 17;
+
+    (void)state;
+    /* Values k / 256 moved by 2^30 stay exact, so the result is unchanged bit for bit. */
+    for (int i = 0; i < 100; i++) {
+        u[i] = (double)(next_random(&seed) % 8192) / 256.0 - 16.0;
+        us[i] = u[i] + 0x1p30;
+    }
+    for (int i = 0; i < 70; i++) {
+        v[i] = (double)(next_random(&seed) % 8192) / 256.0 - 12.0;
+        vs[i] = v[i] + 0x1p30;
+    }
+    check_identical(w1(us, NULL, 100, vs, NULL, 70), w1(u, NULL, 100, v, NULL, 70));
+}
+
+static void
+w1_symmetric(void **state)
+{
+    double u[50];
+    double uw[50];
+    double v[40];
+    double vw[40];
+    uint64_t seed = 23;
+
+    (void)state;
+    for (int i = 0; i < 50; i++) {
+        u[i] = next_uniform(&seed) * 10.0 - 3.0;
+        uw[i] = next_uniform(&seed);
+    }
+    for (int i = 0; i < 40; i++) {
+        v[i] = next_uniform(&seed) * 8.0;
+        vw[i] = next_uniform(&seed);
+    }
+    check_identical(w1(v, NULL, 40, u, NULL, 50), w1(u, NULL, 50, v, NULL, 40));
+    check_ulp(w1(v, vw, 40, u, uw, 50), w1(u, uw, 50, v, vw, 40), 2);
+}
+
+static void
+w1_samples_match_histogram(void **state)
+{
+    double x[40];
+    double p[40];
+    double q[40];
+    double hist = -1.0;
+    singdiv_options opt;
+    uint64_t seed = 31;
+
+    (void)state;
+    /* Weighted samples on the support points are the same distributions as the histograms. */
+    x[0] = -5.0;
+    for (int i = 0; i < 40; i++) {
+        if (i > 0) {
+            x[i] = x[i - 1] + 0.01 + next_uniform(&seed);
+        }
+        p[i] = next_uniform(&seed) < 0.2 ? 0.0 : next_uniform(&seed);
+        q[i] = next_uniform(&seed);
+    }
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_w1_hist(x, p, q, 40, &opt, &hist), SINGDIV_OK);
+    check_ulp(w1(x, p, 40, x, q, 40), hist, 2 * W1_MAX_ULP);
+}
+
+static void
+w1_unit_weights_match_unweighted(void **state)
+{
+    double u[33];
+    double v[21];
+    double ones[33];
+    uint64_t seed = 37;
+
+    (void)state;
+    for (int i = 0; i < 33; i++) {
+        u[i] = next_uniform(&seed) * 3.0;
+        ones[i] = 1.0;
+    }
+    for (int i = 0; i < 21; i++) {
+        v[i] = next_uniform(&seed) * 4.0 - 1.0;
+    }
+    check_ulp(w1(u, ones, 33, v, ones, 21), w1(u, NULL, 33, v, NULL, 21), 2);
+}
+
+static void
+w1_huge_values_do_not_overflow(void **state)
+{
+    double u[] = { -DBL_MAX, 0.0 };
+    double v[] = { DBL_MAX, 0.0 };
+    double w[] = { 1.0, 3.0 };
+
+    (void)state;
+    /* Half the mass moves by 2 DBL_MAX, so W1 = DBL_MAX exactly. */
+    check_identical(w1(u, NULL, 2, v, NULL, 2), DBL_MAX);
+    /* A quarter moves by 2 DBL_MAX: DBL_MAX / 2. */
+    check_identical(w1(u, w, 2, v, w, 2), DBL_MAX / 2.0);
+    /* All of it moves by 2 DBL_MAX: the exact value exceeds DBL_MAX and rounds to +inf. */
+    check_identical(w1(u, NULL, 1, v, NULL, 1), HUGE_VAL);
+}
+
+/* ---- known-fault cases ---- */
+
+static void
+w1_hist_disjoint_halves_is_two(void **state)
+{
+    double x[] = { 0.0, 1.0, 2.0, 3.0 };
+    double p[] = { 0.5, 0.5, 0.0, 0.0 };
+    double q[] = { 0.0, 0.0, 0.5, 0.5 };
+    double x2[] = { 0.0, 1.0 };
+    double p2[] = { 0.2, 0.8 };
+    double q2[] = { 0.8, 0.2 };
+    double out = -1.0;
+
+    (void)state;
+    /* Every half unit of mass moves by 2. */
+    check_status(singdiv_w1_hist(x, p, q, 4, NULL, &out), SINGDIV_OK);
+    check_identical(out, 2.0);
+    /* 0.6 of the mass moves from 0 to 1. */
+    check_status(singdiv_w1_hist(x2, p2, q2, 2, NULL, &out), SINGDIV_OK);
+    check_rel(out, 0.6, 1e-15);
+}
+
+static void
+w1_histogram_as_samples_is_zero(void **state)
+{
+    double u[] = { 0.5, 0.5, 0.0, 0.0 };
+    double v[] = { 0.0, 0.0, 0.5, 0.5 };
+
+    (void)state;
+    /* Read as sample values the two vectors are the same multiset. */
+    check_identical(w1(u, NULL, 4, v, NULL, 4), 0.0);
+}
+
+static void
+w1_k20_outlier_sample(void **state)
+{
+    double u[] = { 1.0, 2.0, 3.0, 54.0 };
+    double v[] = { 1.0, 2.0, 3.0, 4.0 };
+    double out = -1.0;
+
+    (void)state;
+    /* A quarter of the mass moves from 4 to 54. */
+    check_identical(w1(u, NULL, 4, v, NULL, 4), 12.5);
+    /* |F_u - F_v| = 1/4 on [4, 54): (50 / 4^540)^(1/540), a power that underflows if taken plainly. */
+    check_status(singdiv_cdf_distance_samples(u, NULL, 4, v, NULL, 4, 540.0, &out), SINGDIV_OK);
+    check_rel(out, 0.25181769795663866, 1e-14);
+    /* W540 = (50^540 / 4)^(1/540) = 50 / 4^(1/540). */
+    check_rel(wk(u, 4, v, 4, 540.0), 50.0 * pow(4.0, -1.0 / 540.0), 4 * DBL_EPSILON);
+}
+
+static void
+w1_all_zero_weights_rejected(void **state)
+{
+    double u[] = { 0.0, 1.0 };
+    double uw[] = { 0.0, 0.0 };
+    double v[] = { 0.0, 1.0 };
+    double vw[] = { 0.5, 0.5 };
+    double out = -1.0;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_w1_samples(u, uw, 2, v, vw, 2, &out), SINGDIV_ERR_ZERO_MASS);
+    assert_true(isnan(out));
+    check_status(singdiv_check_samples(u, uw, 2, &err), SINGDIV_ERR_ZERO_MASS);
+    assert_string_equal(err.argument, "weights");
+}
+
+static void
+w1_infinite_sample_rejected(void **state)
+{
+    double u[] = { 0.0, HUGE_VAL };
+    double v[] = { 0.0, 1.0 };
+    double v_inf[] = { 0.0, HUGE_VAL };
+    double out = -1.0;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_w1_samples(u, NULL, 2, v, NULL, 2, &out), SINGDIV_ERR_INFINITE);
+    check_status(singdiv_w1_samples(u, NULL, 2, v_inf, NULL, 2, &out), SINGDIV_ERR_INFINITE);
+    check_status(singdiv_check_samples(u, NULL, 2, &err), SINGDIV_ERR_INFINITE);
+    check_size(err.index, 1);
+}
+
+static void
+w1_empty_sample_rejected(void **state)
+{
+    double u[] = { 0.0 };
+    double v[] = { 1.0 };
+    double out = -1.0;
+
+    (void)state;
+    check_status(singdiv_w1_samples(u, NULL, 0, v, NULL, 1, &out), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_w1_samples(v, NULL, 1, u, NULL, 0, &out), SINGDIV_ERR_EMPTY);
+}
+
+/* ---- orders k > 1 ---- */
+
+static void
+wk_order_one_is_w1(void **state)
+{
+    double u[] = { 0.2385, 5.0, -1.0, 2.5, 2.5 };
+    double v[] = { 1.0, 1.5, 9.0 };
+
+    (void)state;
+    check_identical(wk(u, 5, v, 3, 1.0), w1(u, NULL, 5, v, NULL, 3));
+}
+
+static void
+wk_order_two_closed_form(void **state)
+{
+    double u[] = { 0.0, 1.0 };
+    double v[] = { 0.0, 3.0 };
+
+    (void)state;
+    /* Half the mass moves by 2: W2 = sqrt(4 / 2) = sqrt(2). */
+    check_ulp(wk(u, 2, v, 2, 2.0), sqrt(2.0), 2);
+}
+
+static void
+wk_large_order_tiny_gaps(void **state)
+{
+    double u[] = { 0.0, 1e-300 };
+    double v[] = { 0.0, 3e-300 };
+
+    (void)state;
+    /*
+     * Half the mass moves by 2e-300: Wk = 2e-300 * 2^(-1/k). Taken plainly,
+     * (2e-300)^540 underflows to 0.
+     */
+    check_rel(wk(u, 2, v, 2, 540.0), (3e-300 - 1e-300) * pow(2.0, -1.0 / 540.0),
+              4 * DBL_EPSILON);
+    check_rel(wk(u, 2, v, 2, 1e6), (3e-300 - 1e-300) * pow(2.0, -1e-6), 4 * DBL_EPSILON);
+}
+
+static void
+wk_large_order_huge_gaps(void **state)
+{
+    double u[] = { -1e300, 0.0, 1.0 };
+    double v[] = { 1e300, 0.0, 1.0 };
+
+    (void)state;
+    /*
+     * Sorted, v is 0, 1, 1e300, so the pairs are (-1e300, 0), (0, 1) and
+     * (1, 1e300), each with a third of the mass. The two large differences
+     * round to 1e300: Wk = 1e300 (2/3)^(1/k). Taken plainly, (1e300)^2000
+     * overflows.
+     */
+    check_rel(wk(u, 3, v, 3, 2000.0), 1e300 * pow(2.0 / 3.0, 1.0 / 2000.0), 4 * DBL_EPSILON);
+}
+
+static void
+wk_infinite_order_is_largest_gap(void **state)
+{
+    double u[] = { 0.0, 1.0, 2.0, 10.0 };
+    double v[] = { 0.5, 1.0, 2.0, 3.0 };
+
+    (void)state;
+    check_identical(wk(u, 4, v, 4, HUGE_VAL), 7.0);
+}
+
+static void
+wk_grows_with_order(void **state)
+{
+    double u[60];
+    double v[45];
+    double previous = 0.0;
+    const double orders[] = { 1.0, 1.5, 2.0, 3.0, 10.0, 540.0, 1e5, HUGE_VAL };
+    uint64_t seed = 41;
+
+    (void)state;
+    for (int i = 0; i < 60; i++) {
+        u[i] = next_uniform(&seed) * 5.0;
+    }
+    for (int i = 0; i < 45; i++) {
+        v[i] = next_uniform(&seed) * 6.0 - 1.0;
+    }
+    /* Wk is a power mean of the same differences, non-decreasing in k. */
+    for (size_t i = 0; i < ARRAY_LEN(orders); i++) {
+        double value = wk(u, 60, v, 45, orders[i]);
+
+        assert_true(value >= previous);
+        previous = value;
+    }
+}
+
+static void
+cdf_distance_order_one_is_w1(void **state)
+{
+    double u[] = { 0.2385, 5.0, -1.0, 2.5, 2.5 };
+    double uw[] = { 1.0, 0.5, 2.0, 0.0, 1.25 };
+    double v[] = { 1.0, 1.5, 9.0 };
+    double out = -1.0;
+
+    (void)state;
+    check_status(singdiv_cdf_distance_samples(u, NULL, 5, v, NULL, 3, 1.0, &out), SINGDIV_OK);
+    check_ulp(out, w1(u, NULL, 5, v, NULL, 3), 2 * W1_MAX_ULP);
+    check_status(singdiv_cdf_distance_samples(u, uw, 5, v, NULL, 3, 1.0, &out), SINGDIV_OK);
+    check_ulp(out, w1(u, uw, 5, v, NULL, 3), 2 * W1_MAX_ULP);
+}
+
+static void
+cdf_distance_infinite_order_is_ks(void **state)
+{
+    double u[] = { 0.0, 1.0, 2.0, 3.0 };
+    double v[] = { 2.5, 3.5 };
+    double out = -1.0;
+
+    (void)state;
+    /* On [2, 2.5) F_u = 3/4 and F_v = 0: the largest gap. */
+    check_status(singdiv_cdf_distance_samples(u, NULL, 4, v, NULL, 2, HUGE_VAL, &out),
+                 SINGDIV_OK);
+    check_identical(out, 0.75);
+}
+
+/* ---- statuses ---- */
+
+static void
+w1_statuses_name_argument(void **state)
+{
+    double u[] = { 0.0, 1.0, 2.0 };
+    double bad[] = { 0.0, NAN, 1.0 };
+    double neg_w[] = { 1.0, 1.0, -0.5 };
+    double inf_w[] = { 1.0, HUGE_VAL, 1.0 };
+    double big_w[] = { DBL_MAX, DBL_MAX, 1.0 };
+    double out = -1.0;
+    char ws[1 << 17];
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_w1_samples(u, NULL, 3, u, NULL, 3, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_w1_samples(NULL, NULL, 3, u, NULL, 3, &out), SINGDIV_ERR_NULL);
+    assert_true(isnan(out));
+    check_status(singdiv_w1_samples(u, NULL, 3, NULL, NULL, 3, &out), SINGDIV_ERR_NULL);
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, u, NULL, 3, NULL, 0, &out, &err),
+                 SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "workspace");
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, bad, NULL, 3, ws, sizeof ws, &out,
+                                              &err),
+                 SINGDIV_ERR_NAN);
+    assert_string_equal(err.argument, "v");
+    check_size(err.index, 1);
+    check_status(singdiv_w1_samples_workspace(u, neg_w, 3, u, NULL, 3, ws, sizeof ws, &out,
+                                              &err),
+                 SINGDIV_ERR_NEGATIVE);
+    assert_string_equal(err.argument, "u_weights");
+    check_size(err.index, 2);
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, u, inf_w, 3, ws, sizeof ws, &out,
+                                              &err),
+                 SINGDIV_ERR_INFINITE);
+    assert_string_equal(err.argument, "v_weights");
+    check_size(err.index, 1);
+    check_status(singdiv_w1_samples_workspace(u, big_w, 3, u, NULL, 3, ws, sizeof ws, &out,
+                                              &err),
+                 SINGDIV_ERR_INFINITE);
+    check_size(err.index, SINGDIV_NO_INDEX);
+}
+
+static void
+w1_size_overflow_rejected(void **state)
+{
+    double u[] = { 0.0 };
+    double out = -1.0;
+
+    (void)state;
+    /* The length is rejected before any entry is read. */
+    check_status(singdiv_w1_samples(u, NULL, SIZE_MAX / 2, u, NULL, 1, &out),
+                 SINGDIV_ERR_SIZE_OVERFLOW);
+    check_size(singdiv_w1_samples_workspace_size(SIZE_MAX / 2, 1), SIZE_MAX);
+}
+
+static void
+wk_order_below_one_rejected(void **state)
+{
+    double u[] = { 0.0, 1.0 };
+    double out = -1.0;
+    singdiv_error err;
+    char ws[1 << 17];
+
+    (void)state;
+    check_status(singdiv_wk_samples(u, NULL, 2, u, NULL, 2, 0.5, &out), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_wk_samples(u, NULL, 2, u, NULL, 2, NAN, &out), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_cdf_distance_samples(u, NULL, 2, u, NULL, 2, -HUGE_VAL, &out),
+                 SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_wk_samples_workspace(u, NULL, 2, u, NULL, 2, 0.0, ws, sizeof ws, &out,
+                                              &err),
+                 SINGDIV_ERR_DOMAIN);
+    assert_string_equal(err.argument, "k");
+}
+
+static void
+w1_workspace_too_small_rejected(void **state)
+{
+    double u[] = { 3.0, 1.0, 2.0 };
+    double v[] = { 0.5, 4.0 };
+    size_t need = singdiv_w1_samples_workspace_size(3, 2);
+    double *ws = malloc(need);
+    double out = -1.0;
+    singdiv_error err;
+
+    (void)state;
+    assert_non_null(ws);
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, v, NULL, 2, ws, need - 1, &out, &err),
+                 SINGDIV_ERR_WORKSPACE);
+    assert_string_equal(err.argument, "workspace");
+    /* A buffer that is large enough but not aligned for double. */
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, v, NULL, 2, (char *)ws + 1, need - 8,
+                                              &out, NULL),
+                 SINGDIV_ERR_WORKSPACE);
+    check_status(singdiv_w1_samples_workspace(u, NULL, 3, v, NULL, 2, ws, need, &out, &err),
+                 SINGDIV_OK);
+    check_identical(out, w1(u, NULL, 3, v, NULL, 2));
+    check_status(err.status, SINGDIV_OK);
+    free(ws);
+}
+
+static void
+w1_sorted_rejects_unsorted(void **state)
+{
+    double sorted_u[] = { -1.0, 0.0, 0.0, 2.5 };
+    double unsorted[] = { -1.0, 0.0, 3.0, 2.5, 4.0 };
+    double out = -1.0;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_w1_samples_sorted(sorted_u, NULL, 4, unsorted, NULL, 5, &out, &err),
+                 SINGDIV_ERR_UNSORTED);
+    assert_string_equal(err.argument, "v");
+    check_size(err.index, 3);
+    check_identical(err.value, 2.5);
+    assert_true(isnan(out));
+    check_status(singdiv_w1_samples_sorted(sorted_u, NULL, 4, sorted_u, NULL, 4, &out, NULL),
+                 SINGDIV_OK);
+    check_identical(out, 0.0);
+}
+
+static void
+w1_sorted_matches_unsorted(void **state)
+{
+    double u[] = { -3.0, -0.0, 0.0, 0.2385, 0.2385, 7.5 };
+    double uw[] = { 1.0, 0.5, 0.25, 0.0, 2.0, 1.0 };
+    double v[] = { -1.0, 2.0, 2.0, 9.0 };
+    double out = -1.0;
+
+    (void)state;
+    check_status(singdiv_w1_samples_sorted(u, uw, 6, v, NULL, 4, &out, NULL), SINGDIV_OK);
+    check_identical(out, w1(u, uw, 6, v, NULL, 4));
+    check_status(singdiv_w1_samples_sorted(u, NULL, 6, v, NULL, 4, &out, NULL), SINGDIV_OK);
+    check_identical(out, w1(u, NULL, 6, v, NULL, 4));
+}
+
+static void
+w1_sorted_statuses(void **state)
+{
+    double u[] = { 0.0, 1.0 };
+    double out = -1.0;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_w1_samples_sorted(u, NULL, 2, u, NULL, 2, NULL, &err), SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "out");
+    check_status(singdiv_w1_samples_sorted(u, NULL, 2, NULL, NULL, 2, &out, &err),
+                 SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "v");
+    check_status(singdiv_w1_samples_sorted(u, NULL, 0, u, NULL, 2, &out, &err), SINGDIV_ERR_EMPTY);
+    assert_string_equal(err.argument, "u");
+}
+
+static void
+check_samples_reports_index(void **state)
+{
+    double values[] = { 0.0, 1.0, -HUGE_VAL, NAN };
+    double weights[] = { 0.5, -0.0, 0.25, -1.0 };
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_check_samples(NULL, NULL, 4, &err), SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "values");
+    check_status(singdiv_check_samples(values, NULL, 0, &err), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_check_samples(values, NULL, 4, &err), SINGDIV_ERR_INFINITE);
+    check_size(err.index, 2);
+    check_identical(err.value, -HUGE_VAL);
+    check_status(singdiv_check_samples(values + 3, NULL, 1, &err), SINGDIV_ERR_NAN);
+    check_size(err.index, 0);
+    check_status(singdiv_check_samples(values, weights, 2, &err), SINGDIV_OK);
+    check_status(err.status, SINGDIV_OK);
+    check_status(singdiv_check_samples(values, weights + 1, 1, NULL), SINGDIV_ERR_ZERO_MASS);
+    check_status(singdiv_check_samples(weights, weights, 4, &err), SINGDIV_ERR_NEGATIVE);
+    assert_string_equal(err.argument, "weights");
+    check_size(err.index, 3);
+}
+
+static void
+w1_hist_statuses(void **state)
+{
+    double x[] = { 0.0, 1.0, 2.0 };
+    double repeated[] = { 0.0, 1.0, 1.0 };
+    double unsorted[] = { 1.0, 0.0, 2.0 };
+    double x_nan[] = { 0.0, NAN, 2.0 };
+    double p[] = { 0.25, 0.25, 0.5 };
+    double q[] = { 0.5, 0.5, 0.0 };
+    double counts[] = { 2.0, 1.0, 1.0 };
+    double out = -1.0;
+    singdiv_options opt;
+    singdiv_error err;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    check_status(singdiv_w1_hist(x, p, q, 3, NULL, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_w1_hist(NULL, p, q, 3, NULL, &out), SINGDIV_ERR_NULL);
+    check_status(singdiv_w1_hist(x, NULL, q, 3, NULL, &out), SINGDIV_ERR_NULL);
+    check_status(singdiv_w1_hist(x, p, q, 0, NULL, &out), SINGDIV_ERR_EMPTY);
+    opt.base = -2.0;
+    check_status(singdiv_w1_hist(x, p, q, 3, &opt, &out), SINGDIV_ERR_DOMAIN);
+    opt.base = 0.0;
+    check_status(singdiv_w1_hist(x, counts, q, 3, &opt, &out), SINGDIV_ERR_NOT_NORMALIZED);
+    check_status(singdiv_w1_hist(x, p, x_nan, 3, &opt, &out), SINGDIV_ERR_NAN);
+    check_status(singdiv_w1_hist(x_nan, p, q, 3, &opt, &out), SINGDIV_ERR_NAN);
+    check_status(singdiv_w1_hist(repeated, p, q, 3, &opt, &out), SINGDIV_ERR_UNSORTED);
+    check_status(singdiv_w1_hist(unsorted, p, q, 3, &opt, &out), SINGDIV_ERR_UNSORTED);
+    assert_true(isnan(out));
+    check_status(singdiv_check_support(repeated, 3, &err), SINGDIV_ERR_UNSORTED);
+    check_size(err.index, 2);
+    check_status(singdiv_check_support(unsorted, 3, &err), SINGDIV_ERR_UNSORTED);
+    check_size(err.index, 1);
+    check_status(singdiv_check_support(NULL, 3, &err), SINGDIV_ERR_NULL);
+    check_status(singdiv_check_support(x, 0, &err), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_check_support(x_nan, 3, &err), SINGDIV_ERR_NAN);
+    check_status(singdiv_check_support(x, 3, &err), SINGDIV_OK);
+}
+
+static void
+w1_hist_counts_normalised(void **state)
+{
+    double x[] = { -1.0, 0.5, 4.0 };
+    double p[] = { 2.0, 1.0, 1.0 };
+    double q[] = { 0.0, 3.0, 0.0 };
+    double out = -1.0;
+    singdiv_options opt;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    /* P = 1/2, 1/4, 1/4 and Q = 0, 1, 0: |1/2 - 0| * 1.5 + |3/4 - 1| * 3.5 = 1.625. */
+    check_status(singdiv_w1_hist(x, p, q, 3, &opt, &out), SINGDIV_OK);
+    check_identical(out, 1.625);
+    /* One point: nothing moves. */
+    check_status(singdiv_w1_hist(x, p, p, 1, &opt, &out), SINGDIV_OK);
+    check_identical(out, 0.0);
+}
+
+/*
+ * Sets the address-space limit to the current size plus 16 MiB so that a
+ * workspace of about 50 MiB cannot be allocated. Sanitizers reserve huge
+ * address ranges and valgrind manages its own, so the test is skipped there.
+ */
+static void
+w1_allocation_failure_reported(void **state)
+{
+    size_t n = (size_t)1 << 20;
+    double *u = calloc(n, sizeof *u);
+    double *v = calloc(n, sizeof *v);
+    struct rlimit saved;
+    struct rlimit tight;
+    unsigned long pages = 0;
+    double out = -1.0;
+    singdiv_status status;
+    FILE *statm = fopen("/proc/self/statm", "r");
+
+    (void)state;
+    if (getenv("SINGDIV_SKIP_RLIMIT") != NULL || statm == NULL
+        || fscanf(statm, "%lu", &pages) != 1 || u == NULL || v == NULL
+        || getrlimit(RLIMIT_AS, &saved) != 0) {
+        if (statm != NULL) {
+            fclose(statm);
+        }
+        free(u);
+        free(v);
+        skip();
+    }
+    fclose(statm);
+    tight = saved;
+    tight.rlim_cur = (rlim_t)pages * 4096u + ((rlim_t)16 << 20);
+    assert_int_equal(setrlimit(RLIMIT_AS, &tight), 0);
+    status = singdiv_w1_samples(u, NULL, n, v, NULL, n, &out);
+    assert_int_equal(setrlimit(RLIMIT_AS, &saved), 0);
+    check_status(status, SINGDIV_ERR_NO_MEMORY);
+    free(u);
+    free(v);
+}
+
+/* ---- radix sort ---- */
+
+typedef struct keyed {
+    double value;
+    double weight;
+} keyed;
+
+/* Orders by value, -0.0 before +0.0, then by weight (the original position). */
+static int
+compare_keyed(const void *a, const void *b)
+{
+    const keyed *x = a;
+    const keyed *y = b;
+
+    if (x->value != y->value) {
+        return x->value < y->value ? -1 : 1;
+    }
+    if (signbit(x->value) != signbit(y->value)) {
+        return signbit(x->value) ? -1 : 1;
+    }
+    return (x->weight > y->weight) - (x->weight < y->weight);
+}
+
+static void
+radix_sort_matches_qsort_at(size_t n, uint64_t seed)
+{
+    const double specials[] = { 0.0, -0.0, DBL_MIN, -DBL_MIN, 0x1p-1074, -0x1p-1074,
+                                DBL_MAX, -DBL_MAX, 1.0, -1.0, 1e9 };
+    double *x = malloc(n * sizeof *x);
+    double *w = malloc(n * sizeof *w);
+    double *out = malloc(n * sizeof *out);
+    double *out_w = malloc(n * sizeof *out_w);
+    double *tmp = malloc(n * sizeof *tmp);
+    double *tmp_w = malloc(n * sizeof *tmp_w);
+    size_t *counts = malloc(SINGDIV__RADIX_COUNTS * sizeof *counts);
+    keyed *expected = malloc(n * sizeof *expected);
+    size_t mismatches = 0;
+
+    assert_true(x && w && out && out_w && tmp && tmp_w && counts && expected);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = next_random(&seed);
+
+        /* Specials, small integers with many ties, and random bit patterns. */
+        if (r % 5 == 0) {
+            x[i] = specials[(r >> 8) % ARRAY_LEN(specials)];
+        } else if (r % 5 == 1) {
+            x[i] = (double)((int)((r >> 8) % 9) - 4);
+        } else {
+            uint64_t bits = next_random(&seed) & ~((uint64_t)0x7ff << 52);
+
+            bits |= (uint64_t)((r >> 8) % 2046 + 1) << 52;
+            memcpy(&x[i], &bits, sizeof bits);
+        }
+        w[i] = (double)i;
+        expected[i].value = x[i];
+        expected[i].weight = (double)i;
+    }
+    qsort(expected, n, sizeof *expected, compare_keyed);
+    singdiv__radix_sort(x, w, n, out, out_w, tmp, tmp_w, counts);
+    for (size_t i = 0; i < n; i++) {
+        mismatches += memcmp(&out[i], &expected[i].value, sizeof(double)) != 0
+                      || out_w[i] != expected[i].weight;
+    }
+    check_size(mismatches, 0);
+    singdiv__radix_sort(x, NULL, n, out, NULL, tmp, NULL, counts);
+    for (size_t i = 0; i < n; i++) {
+        mismatches += memcmp(&out[i], &expected[i].value, sizeof(double)) != 0;
+    }
+    check_size(mismatches, 0);
+    free(x);
+    free(w);
+    free(out);
+    free(out_w);
+    free(tmp);
+    free(tmp_w);
+    free(counts);
+    free(expected);
+}
+
+static void
+radix_sort_matches_qsort(void **state)
+{
+    const size_t lengths[] = { 1, 2, 17, 64, 65, 1000, 65537 };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(lengths); i++) {
+        radix_sort_matches_qsort_at(lengths[i], 1000 + i);
+    }
+}
+
+static void
+radix_sort_skips_constant_digits(void **state)
+{
+    double x[200];
+    double out[200];
+    double tmp[200];
+    size_t counts[SINGDIV__RADIX_COUNTS];
+
+    (void)state;
+    /* 1e9 + i / 4 share their top bits; all equal values share every digit. */
+    for (int i = 0; i < 200; i++) {
+        x[i] = 1e9 + (double)((i * 37) % 200) / 4.0;
+    }
+    singdiv__radix_sort(x, NULL, 200, out, NULL, tmp, NULL, counts);
+    for (int i = 0; i < 200; i++) {
+        check_identical(out[i], 1e9 + i / 4.0);
+    }
+    for (int i = 0; i < 200; i++) {
+        x[i] = 0.2385;
+    }
+    singdiv__radix_sort(x, NULL, 200, out, NULL, tmp, NULL, counts);
+    check_identical(out[0], 0.2385);
+    check_identical(out[199], 0.2385);
+}
+
+/* ---- exact references ---- */
+
+typedef struct reference_case {
+    char name[96];
+    char kind[8];
+    double k;
+    size_t nu;
+    size_t nv;
+    double *u;
+    double *uw;
+    double *v;
+    double *vw;
+    double expected;
+} reference_case;
+
+static double *
+read_doubles(FILE *f, size_t n)
+{
+    double *a = malloc(n * sizeof *a);
+    char token[64];
+
+    assert_non_null(a);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(fscanf(f, "%63s", token), 1);
+        a[i] = strtod(token, NULL);
+    }
+    return a;
+}
+
+static double
+read_double(FILE *f)
+{
+    double *a = read_doubles(f, 1);
+    double value = a[0];
+
+    free(a);
+    return value;
+}
+
+/* Reads one line; returns 0 at the end of the file. Histograms keep x, p, q in u, uw, vw. */
+static int
+read_case(FILE *f, reference_case *c)
+{
+    char form[16];
+    int has_uw;
+    int has_vw;
+
+    memset(c, 0, sizeof *c);
+    if (fscanf(f, "%95s %15s", c->name, form) != 2) {
+        return 0;
+    }
+    if (strcmp(form, "hist") == 0) {
+        int normalize;
+
+        assert_int_equal(fscanf(f, "%d %zu", &normalize, &c->nu), 2);
+        strcpy(c->kind, normalize ? "histn" : "hist");
+        c->u = read_doubles(f, c->nu);
+        c->uw = read_doubles(f, c->nu);
+        c->vw = read_doubles(f, c->nu);
+    } else {
+        assert_int_equal(fscanf(f, "%7s", c->kind), 1);
+        c->k = read_double(f);
+        assert_int_equal(fscanf(f, "%zu %zu %d %d", &c->nu, &c->nv, &has_uw, &has_vw), 4);
+        c->u = read_doubles(f, c->nu);
+        c->uw = has_uw ? read_doubles(f, c->nu) : NULL;
+        c->v = read_doubles(f, c->nv);
+        c->vw = has_vw ? read_doubles(f, c->nv) : NULL;
+    }
+    c->expected = read_double(f);
+    return 1;
+}
+
+static double
+evaluate_case(const reference_case *c, double *max_ulp)
+{
+    double out = NAN;
+    singdiv_status status = SINGDIV_OK;
+
+    *max_ulp = WK_MAX_ULP;
+    if (strncmp(c->kind, "hist", 4) == 0) {
+        singdiv_options opt;
+
+        singdiv_options_init(&opt);
+        opt.normalize = strcmp(c->kind, "histn") == 0;
+        *max_ulp = W1_MAX_ULP;
+        status = singdiv_w1_hist(c->u, c->uw, c->vw, c->nu, &opt, &out);
+    } else if (strcmp(c->kind, "w1") == 0) {
+        *max_ulp = W1_MAX_ULP;
+        status = singdiv_w1_samples(c->u, c->uw, c->nu, c->v, c->vw, c->nv, &out);
+    } else if (strcmp(c->kind, "wk") == 0) {
+        status = singdiv_wk_samples(c->u, c->uw, c->nu, c->v, c->vw, c->nv, c->k, &out);
+    } else {
+        status = singdiv_cdf_distance_samples(c->u, c->uw, c->nu, c->v, c->vw, c->nv, c->k, &out);
+    }
+    check_status(status, SINGDIV_OK);
+    return out;
+}
+
+static void
+w1_matches_exact_references(void **state)
+{
+    FILE *f = fopen(SINGDIV_TEST_DATA "/w1_reference.txt", "r");
+    reference_case c;
+    uint64_t worst[3] = { 0, 0, 0 };
+    size_t cases = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (read_case(f, &c)) {
+        double max_ulp;
+        double actual = evaluate_case(&c, &max_ulp);
+        uint64_t ulp = check_ulp_distance(actual, c.expected);
+        int slot = c.kind[0] == 'h' ? 2 : c.kind[0] == 'w' && c.kind[1] == '1' ? 0 : 1;
+
+        if (ulp > worst[slot]) {
+            worst[slot] = ulp;
+        }
+        if ((double)ulp > max_ulp) {
+            print_error("case %s\n", c.name);
+        }
+        check_ulp(actual, c.expected, max_ulp);
+        free(c.u);
+        free(c.uw);
+        free(c.v);
+        free(c.vw);
+        cases++;
+    }
+    fclose(f);
+    print_message("%zu reference cases; worst ulp: samples W1 %llu, Wk and CDF %llu, "
+                  "histograms %llu\n",
+                  cases, (unsigned long long)worst[0], (unsigned long long)worst[1],
+                  (unsigned long long)worst[2]);
+    assert_true(cases > 50);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(w1_point_masses_distance_is_gap),
+        cmocka_unit_test(w1_two_uniforms_distance_is_mean_gap),
+        cmocka_unit_test(w1_shift_equals_distance),
+        cmocka_unit_test(w1_shift_with_weights_equals_distance),
+        cmocka_unit_test(w1_unequal_lengths_closed_form),
+        cmocka_unit_test(w1_ties_closed_form),
+        cmocka_unit_test(w1_zero_weight_is_ignored),
+        cmocka_unit_test(w1_unequal_totals_are_normalised),
+        cmocka_unit_test(w1_identical_inputs_give_zero),
+        cmocka_unit_test(w1_large_offset_keeps_digits),
+        cmocka_unit_test(w1_translation_invariant),
+        cmocka_unit_test(w1_symmetric),
+        cmocka_unit_test(w1_samples_match_histogram),
+        cmocka_unit_test(w1_unit_weights_match_unweighted),
+        cmocka_unit_test(w1_huge_values_do_not_overflow),
+        cmocka_unit_test(w1_hist_disjoint_halves_is_two),
+        cmocka_unit_test(w1_histogram_as_samples_is_zero),
+        cmocka_unit_test(w1_k20_outlier_sample),
+        cmocka_unit_test(w1_all_zero_weights_rejected),
+        cmocka_unit_test(w1_infinite_sample_rejected),
+        cmocka_unit_test(w1_empty_sample_rejected),
+        cmocka_unit_test(wk_order_one_is_w1),
+        cmocka_unit_test(wk_order_two_closed_form),
+        cmocka_unit_test(wk_large_order_tiny_gaps),
+        cmocka_unit_test(wk_large_order_huge_gaps),
+        cmocka_unit_test(wk_infinite_order_is_largest_gap),
+        cmocka_unit_test(wk_grows_with_order),
+        cmocka_unit_test(cdf_distance_order_one_is_w1),
+        cmocka_unit_test(cdf_distance_infinite_order_is_ks),
+        cmocka_unit_test(w1_statuses_name_argument),
+        cmocka_unit_test(w1_size_overflow_rejected),
+        cmocka_unit_test(wk_order_below_one_rejected),
+        cmocka_unit_test(w1_workspace_too_small_rejected),
+        cmocka_unit_test(w1_sorted_rejects_unsorted),
+        cmocka_unit_test(w1_sorted_matches_unsorted),
+        cmocka_unit_test(w1_sorted_statuses),
+        cmocka_unit_test(check_samples_reports_index),
+        cmocka_unit_test(w1_hist_statuses),
+        cmocka_unit_test(w1_hist_counts_normalised),
+        cmocka_unit_test(w1_allocation_failure_reported),
+        cmocka_unit_test(radix_sort_matches_qsort),
+        cmocka_unit_test(radix_sort_skips_constant_digits),
+        cmocka_unit_test(w1_matches_exact_references),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

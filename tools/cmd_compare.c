@@ -25,7 +25,7 @@ static const cli_command_spec compare_spec = {
     "cross-entropy, KL both ways, Jensen-Shannon, and the violating set of\n"
     "entries that P has and Q lacks, which makes CE and KL(P || Q) infinite.\n"
     "\n"
-    "Each file holds either plain numbers (separated by spaces, tabs, commas\n"
+    "Each file contains either plain numbers (separated by spaces, tabs, commas\n"
     "or newlines; the two files are aligned by position) or 'label value'\n"
     "lines (aligned by label; a label missing from one file counts as 0\n"
     "there). '#' starts a comment; '-' reads stdin. Values must be\n"

@@ -129,7 +129,7 @@ read_file(const char *path, file_state *f)
         status = CLI_EXIT_USAGE;
     }
     if (status == 0 && f->entries == 0) {
-        cli_error("%s: no values (the file is empty or holds only comments)",
+        cli_error("%s: no values (the file is empty or contains only comments)",
                   cli_reader_name(&f->reader));
         status = CLI_EXIT_USAGE;
     }
@@ -143,7 +143,7 @@ check_alignment(const char *p_path, const file_state *fp, const char *q_path,
                 const file_state *fq)
 {
     if (fp->layout != fq->layout) {
-        cli_error("%s holds %s but %s holds %s; use the same layout in both files",
+        cli_error("%s contains %s but %s contains %s; use the same layout in both files",
                   p_path, fp->layout == CLI_LAYOUT_LABELS ? "'label value' lines" : "plain numbers",
                   q_path, fq->layout == CLI_LAYOUT_LABELS ? "'label value' lines" : "plain numbers");
         return CLI_EXIT_USAGE;

@@ -1,7 +1,7 @@
 /*
  * Reading two distributions P and Q from files and aligning them.
  *
- * A file holds either plain numbers (any number per line, aligned with
+ * A file contains either plain numbers (any number per line, aligned with
  * the other file by position) or "label value" lines (aligned by label,
  * a label missing from one file counting as 0 there). The layout is taken
  * from the first field of the file unless forced: a number there means

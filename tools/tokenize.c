@@ -51,12 +51,21 @@ is_text_control(int c)
            || c == 0x7f;
 }
 
+/* Reports a byte that is not UTF-8 text at the given position. */
+static int
+text_error(const cli_source *src, unsigned long long line, unsigned long long column, int c,
+           const char *what)
+{
+    cli_error_at(src->name, line, column, "%s 0x%02x; use --unit byte for files "
+                 "that are not UTF-8 text", what, (unsigned)c);
+    return CLI_EXIT_USAGE;
+}
+
+/* Reports the byte c just read. */
 static int
 utf8_error(const cli_source *src, int c, const char *what)
 {
-    cli_error_at(src->name, src->line, src->column, "%s 0x%02x; use --unit byte for files "
-                 "that are not UTF-8 text", what, (unsigned)c);
-    return CLI_EXIT_USAGE;
+    return text_error(src, src->line, src->column, c, what);
 }
 
 /*
@@ -73,6 +82,8 @@ read_utf8(cli_source *src, int c, unsigned char out[UTF8_MAX], size_t *length,
     size_t need = c < 0x80 ? 1 : c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
     unsigned long cp = need == 1 ? (unsigned long)c
                        : (unsigned long)c & (need == 2 ? 0x1fu : need == 3 ? 0x0fu : 0x07u);
+    unsigned long long line = src->line;
+    unsigned long long column = src->column;
 
     if (need == 0 || (need == 3 && c > 0xef)) {
         return utf8_error(src, c, "invalid UTF-8 byte");
@@ -82,14 +93,14 @@ read_utf8(cli_source *src, int c, unsigned char out[UTF8_MAX], size_t *length,
         int next = cli_source_peek(src);
 
         if (next == EOF || (next & 0xc0) != 0x80) {
-            return utf8_error(src, c, "truncated UTF-8 sequence starting with");
+            return text_error(src, line, column, c, "truncated UTF-8 sequence starting with");
         }
         cli_source_get(src);
         out[i] = (unsigned char)next;
         cp = (cp << 6) | ((unsigned long)next & 0x3fu);
     }
     if (cp < min_value[need] || cp > 0x10ffffUL || (cp >= 0xd800UL && cp <= 0xdfffUL)) {
-        return utf8_error(src, c, "invalid UTF-8 sequence starting with");
+        return text_error(src, line, column, c, "invalid UTF-8 sequence starting with");
     }
     *length = need;
     *code_point = cp;

@@ -1,0 +1,513 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the singdiv command.
+
+Usage: test_cli.py PATH/TO/singdiv [PATH/TO/libsingdiv.so]
+
+Each test writes its input files to a temporary directory, runs the
+command and checks the exit status, the messages on stderr and the JSON
+on stdout. With the shared library given, JSON values are compared for
+equality with the values the library returns through ctypes (the command
+prints 17 significant digits, so they read back as the same doubles);
+closed forms written next to the cases check both.
+"""
+import ctypes
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SINGDIV = os.path.abspath(sys.argv[1])
+LIBRARY_PATH = sys.argv[2] if len(sys.argv) > 2 else None
+WORKDIR = tempfile.mkdtemp(prefix="singdiv-cli-")
+FAILURES = []
+
+
+# --- the library through ctypes ---------------------------------------------
+
+class Error(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int), ("argument", ctypes.c_char_p),
+                ("index", ctypes.c_size_t), ("value", ctypes.c_double)]
+
+
+class Report(ctypes.Structure):
+    _fields_ = [("value", ctypes.c_double), ("finite_part", ctypes.c_double),
+                ("violating_mass", ctypes.c_double), ("violating_count", ctypes.c_size_t),
+                ("reverse_mass", ctypes.c_double), ("reverse_count", ctypes.c_size_t),
+                ("error", Error)]
+
+
+class Options(ctypes.Structure):
+    _fields_ = [("normalize", ctypes.c_int), ("base", ctypes.c_double),
+                ("sum_tolerance", ctypes.c_double)]
+
+
+LIB = ctypes.CDLL(os.path.abspath(LIBRARY_PATH)) if LIBRARY_PATH else None
+if LIB is not None:
+    LIB.singdiv_version_string.restype = ctypes.c_char_p
+
+
+def library_report(name, p, q, normalize=False, base=0.0):
+    """Calls singdiv_NAME on p and q (q None for the entropy) and returns the Report."""
+    opt = Options(1 if normalize else 0, base, 1e-6)
+    report = Report()
+    n = len(p)
+    p_array = (ctypes.c_double * n)(*p)
+    if q is None:
+        status = getattr(LIB, "singdiv_" + name)(p_array, ctypes.c_size_t(n),
+                                                  ctypes.byref(opt), ctypes.byref(report))
+    else:
+        q_array = (ctypes.c_double * n)(*q)
+        status = getattr(LIB, "singdiv_" + name)(p_array, q_array, ctypes.c_size_t(n),
+                                                  ctypes.byref(opt), ctypes.byref(report))
+    if status != 0:
+        raise AssertionError("singdiv_%s returned status %d" % (name, status))
+    return report
+
+
+# --- helpers -----------------------------------------------------------------
+
+def write(name, content):
+    """Writes content (str or bytes) to a file in the work directory and returns its path."""
+    path = os.path.join(WORKDIR, name)
+    with open(path, "wb") as f:
+        f.write(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def run(*args, stdin=None):
+    result = subprocess.run([SINGDIV] + list(args), input=stdin, capture_output=True,
+                            timeout=300)
+    return result.returncode, result.stdout.decode("utf-8", "replace"), \
+        result.stderr.decode("utf-8", "replace")
+
+
+def run_json(*args):
+    status, out, err = run(*args, "--json")
+    check(status == 0, "exit status 0 for %s, got %d: %s" % (args, status, err))
+    return json.loads(out)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def check_equal(actual, expected, what):
+    check(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
+
+
+def check_close(actual, expected, what, rel=1e-14):
+    check(actual == expected or abs(actual - expected) <= rel * abs(expected),
+          "%s: expected %r, got %r" % (what, expected, actual))
+
+
+def number(x):
+    """Reads a JSON number, or the strings "inf" and "-inf" the command writes for infinities."""
+    return float(x)
+
+
+def check_against_library(doc, p, q, normalize=False, base=0.0):
+    """Checks every divergence in a compare/text JSON object against the library."""
+    if LIB is None:
+        return
+    pairs = [("entropy_p", "entropy", p, None), ("entropy_q", "entropy", q, None),
+             ("js", "js", p, q), ("js_distance", "js_distance", p, q)]
+    for key, name, a, b in pairs:
+        r = library_report(name, a, b, normalize, base)
+        check_equal(number(doc[key]), r.value, key)
+    for key, a, b, rate in [("cross_entropy", p, q, "violating_mass"), ("kl_pq", p, q, "violating_mass"),
+                            ("kl_qp", q, p, "violating_mass")]:
+        name = "cross_entropy" if key == "cross_entropy" else "kl"
+        r = library_report(name, a, b, normalize, base)
+        check_equal(number(doc[key]["value"]), r.value, key + ".value")
+        check_equal(number(doc[key]["finite_part"]), r.finite_part, key + ".finite_part")
+        expected_rate = getattr(r, rate) if math.isinf(r.value) else 0.0
+        check_equal(number(doc[key]["rate"]), expected_rate, key + ".rate")
+    r = library_report("kl", p, q, normalize, base)
+    check_equal(doc["violating"]["mass"], r.violating_mass, "violating.mass")
+    check_equal(doc["violating"]["count"], r.violating_count, "violating.count")
+    check_equal(doc["reverse"]["mass"], r.reverse_mass, "reverse.mass")
+    check_equal(doc["reverse"]["count"], r.reverse_count, "reverse.count")
+
+
+def check_error(args, pattern, status=2, stdin=None):
+    """Runs the command, expecting the exit status and a stderr line matching pattern."""
+    actual, out, err = run(*args, stdin=stdin)
+    check_equal(actual, status, "exit status of %s" % (args,))
+    check(re.search(pattern, err) is not None,
+          "stderr of %s should match %r, got %r" % (args, pattern, err))
+    check_equal(out, "", "stdout of a failed run")
+
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+# --- top level -----------------------------------------------------------------
+
+@test
+def version_matches_library():
+    status, out, _ = run("--version")
+    check_equal(status, 0, "exit status")
+    check(re.fullmatch(r"singdiv \d+\.\d+\.\d+\n", out) is not None, "version line: %r" % out)
+    if LIB is not None:
+        check_equal(out, "singdiv %s\n" % LIB.singdiv_version_string().decode(), "version")
+
+
+@test
+def help_on_every_level():
+    for args in [["--help"], ["-h"], ["help"]]:
+        status, out, _ = run(*args)
+        check_equal(status, 0, "exit status of %s" % args)
+        check("Usage: singdiv COMMAND" in out, "top-level usage in %r" % out)
+    for command in ["compare", "text", "demo"]:
+        status, out, _ = run(command, "--help")
+        check_equal(status, 0, "exit status of %s --help" % command)
+        check(out.startswith("Usage: singdiv %s" % command), "usage of %s: %r" % (command, out))
+        check("--json" in out and "--base" in out, "common options in %s help" % command)
+
+
+@test
+def usage_errors_exit_2():
+    p = write("u_p.txt", "0.5\n0.5\n")
+    check_error([], r"Usage: singdiv COMMAND")
+    check_error(["frobnicate"], r"unknown command 'frobnicate'")
+    check_error(["compare", p], r"compare: expected 2 files, got 1")
+    check_error(["compare", p, p, p], r"unexpected argument .* \(at most 2 files\)")
+    check_error(["compare", "--bogus", p, p], r"unknown option '--bogus'")
+    check_error(["compare", "-x", p, p], r"unknown option '-x'")
+    check_error(["compare", p, p, "--base"], r"option '--base' needs a value")
+    check_error(["compare", "--json=yes", p, p], r"option '--json' takes no value")
+    check_error(["compare", "--base", "1", p, p], r"invalid value '1' for --base")
+    check_error(["compare", "--base", "-2", p, p], r"invalid value '-2' for --base")
+    check_error(["compare", "--base", "two", p, p], r"invalid value 'two' for --base")
+    check_error(["compare", "--top", "-1", p, p], r"invalid value '-1' for --top")
+    check_error(["compare", "--tolerance", "nan", p, p], r"invalid value 'nan' for --tolerance")
+    check_error(["text", "--unit", "line", p, p], r"invalid value 'line' for --unit")
+    check_error(["demo", p], r"unexpected argument")
+
+
+# --- compare -------------------------------------------------------------------
+
+COMPARE_KEYS = ["command", "version", "unit", "base", "normalize", "labelled", "n", "p", "q",
+                "entropy_p", "entropy_q", "cross_entropy", "kl_pq", "kl_qp", "js",
+                "js_distance", "violating", "reverse"]
+
+
+@test
+def compare_numbers_json():
+    # p = (0.3, 0.3, 0.4), q = (0.5, 0.5, 0): V = {2} with mass 0.4, so KL(p || q)
+    # is infinite with rate 0.4, and KL(q || p) = ln(0.5/0.3) = 0.5108256237659907.
+    # JS: m = (0.4, 0.4, 0.2); (0.6 ln(3/4) + 0.4 ln 2 + ln(5/4)) / 2 = 0.16389659003355966.
+    p = write("c_p.txt", "0.3\n0.3\n0.4\n")
+    q = write("c_q.txt", "0.5 0.5 0\n")
+    doc = run_json("compare", p, q)
+    check_equal(list(doc.keys()), COMPARE_KEYS, "top-level keys in order")
+    check_equal(doc["command"], "compare", "command")
+    check_equal(doc["unit"], "nats", "unit")
+    check_equal(doc["n"], 3, "n")
+    check_equal(doc["labelled"], False, "labelled")
+    check_equal(doc["p"], {"file": p, "sum": 1}, "p")
+    check_equal(doc["kl_pq"]["value"], "inf", "KL(p || q) is written as \"inf\"")
+    check_close(doc["kl_pq"]["rate"], 0.4, "rate of KL(p || q)")
+    check_close(doc["kl_qp"]["value"], 0.5108256237659907, "KL(q || p)")
+    check_close(doc["js"], 0.16389659003355966, "JS")
+    check_close(doc["js_distance"], math.sqrt(0.16389659003355966), "JS distance")
+    check_equal(doc["violating"]["count"], 1, "violating count")
+    check_equal(doc["violating"]["top"], [{"index": 2, "mass": 0.4}], "violating top")
+    check_equal(doc["reverse"], {"mass": 0, "count": 0, "top": []}, "reverse set")
+    check_against_library(doc, [0.3, 0.3, 0.4], [0.5, 0.5, 0.0])
+
+
+@test
+def compare_labels_align_by_hash():
+    # Labels in different orders, one missing on each side: p(b) = 0.2 has no
+    # q, q(d) = 0.1 has no p.
+    p = write("l_p.txt", "a 0.5\nb 0.2\nc 0.3\n")
+    q = write("l_q.txt", "c 0.3\nd 0.1\na 0.6\n")
+    doc = run_json("compare", p, q)
+    check_equal(doc["labelled"], True, "labelled")
+    check_equal(doc["n"], 4, "n counts the union of labels")
+    check_equal(doc["violating"]["top"], [{"index": 1, "label": "b", "mass": 0.2}], "V")
+    check_equal(doc["reverse"]["top"], [{"index": 3, "label": "d", "mass": 0.1}], "F")
+    check_close(doc["kl_qp"]["rate"], 0.1, "rate of KL(q || p)")
+    # Label order is first appearance: a, b, c from p, then d from q.
+    check_against_library(doc, [0.5, 0.2, 0.3, 0.0], [0.6, 0.0, 0.3, 0.1])
+
+
+@test
+def compare_numeric_labels_with_flag():
+    p = write("nl_p.txt", "10 0.5\n20 0.5\n")
+    q = write("nl_q.txt", "20 1\n")
+    doc = run_json("compare", "--labels", p, q)
+    check_equal(doc["violating"]["top"], [{"index": 0, "label": "10", "mass": 0.5}], "V")
+    status, _, err = run("compare", p, q)
+    check_equal(status, 2, "without --labels two numbers per line are two values")
+    check("has 4 values but" in err, "length mismatch message: %r" % err)
+
+
+@test
+def compare_normalize_and_base_2():
+    # Counts (1, 1, 1, 1) and (1, 1, 2, 0): H(p) = 2 bits exactly; q = (1/4, 1/4, 1/2, 0).
+    p = write("n_p.txt", "1,1,1,1\n")
+    q = write("n_q.txt", "1\t1\t2\t0\n")
+    doc = run_json("compare", "--normalize", "--base", "2", p, q)
+    check_equal(doc["unit"], "bits", "unit")
+    check_equal(doc["base"], 2, "base")
+    check_equal(doc["entropy_p"], 2.0, "entropy in bits")
+    check_equal(doc["p"]["sum"], 4, "sum of the counts")
+    check_close(doc["violating"]["mass"], 0.25, "violating mass")
+    check_close(doc["kl_qp"]["value"], 0.5, "KL(q || p) in bits: 1/2 log2(2)")
+    check_against_library(doc, [1, 1, 1, 1], [1, 1, 2, 0], normalize=True, base=2.0)
+
+
+@test
+def compare_text_output_explains_infinity():
+    p = write("t_p.txt", "0.3\n0.3\n0.4\n")
+    q = write("t_q.txt", "0.5\n0.5\n0\n")
+    status, out, err = run("compare", p, q)
+    check_equal(status, 0, "exit status")
+    check_equal(err, "", "stderr")
+    check(re.search(r"KL\(P \|\| Q\)\s+inf\s+rate 0\.4\b", out) is not None, "KL line: %r" % out)
+    check(re.search(r"JS divergence\s+0\.163897", out) is not None, "JS line")
+    check("1 entry, mass 0.4 of P" in out, "violating set summary")
+    check(re.search(r"index 2\s+0\.4", out) is not None, "violating entry")
+
+
+@test
+def compare_top_limits_listing():
+    # p uniform on 6 entries, q only on the first: V holds 5 entries of mass 1/6 each;
+    # ties are listed by increasing index.
+    p = write("k_p.txt", "1 1 1 1 1 1\n")
+    q = write("k_q.txt", "1 0 0 0 0 0\n")
+    doc = run_json("compare", "--normalize", "--top", "2", p, q)
+    check_equal(doc["violating"]["count"], 5, "count")
+    check_equal([e["index"] for e in doc["violating"]["top"]], [1, 2], "top 2 by index")
+    doc = run_json("compare", "--normalize", "--top", "0", p, q)
+    check_equal(doc["violating"]["top"], [], "--top 0 lists nothing")
+
+
+@test
+def compare_reads_stdin():
+    q = write("s_q.txt", "0.5\n0.5\n")
+    result = subprocess.run([SINGDIV, "compare", "--json", "-", q], input=b"0.5\n0.5\n",
+                            capture_output=True, timeout=60)
+    check_equal(result.returncode, 0, "exit status")
+    check_equal(json.loads(result.stdout)["kl_pq"]["value"], 0, "KL of equal inputs")
+
+
+@test
+def compare_file_formats():
+    # The same distribution (0.25, 0.75) written in every accepted layout.
+    q = write("f_q.txt", "0.5\n0.5\n")
+    variants = {
+        "crlf": b"0.25\r\n0.75\r\n",
+        "no_newline": b"0.25\n0.75",
+        "comments": b"# header\n0.25 # first\n\n   # indented comment\n0.75\n",
+        "commas": b"0.25,0.75\n",
+        "tabs": b"\t0.25\t\t0.75\t\n",
+        "exponents": b"2.5e-1 7.5E-1\n",
+        "only_cr_before_eof": b"0.25\n0.75\r",
+    }
+    expected = None
+    for name, content in variants.items():
+        doc = run_json("compare", write("f_%s.txt" % name, content), q)
+        if expected is None:
+            expected = doc["kl_pq"]["value"]
+        check_equal(doc["kl_pq"]["value"], expected, "KL for layout %s" % name)
+        check_equal(doc["n"], 2, "n for layout %s" % name)
+
+
+@test
+def compare_very_long_line_and_label():
+    # 200 000 values on one line (about 1.4 MB) and a label of 1 MB: no line limit.
+    n = 200000
+    line = " ".join(["1"] * n) + "\n"
+    p = write("long_p.txt", line)
+    doc = run_json("compare", "--normalize", p, p)
+    check_equal(doc["n"], n, "n")
+    check_equal(doc["kl_pq"]["value"], 0, "KL of a file with itself")
+    label = "x" * (1 << 20)
+    lp = write("long_label_p.txt", "%s 0.5\nb 0.5\n" % label)
+    lq = write("long_label_q.txt", "b 1\n")
+    doc = run_json("compare", lp, lq)
+    check_equal(doc["violating"]["top"][0]["label"], label, "long label")
+
+
+@test
+def compare_ten_million_numbers():
+    # 10^7 counts per file (20 MB each): reading is linear and streaming.
+    n = 10 ** 7
+    p = write("big_p.txt", b"1\n" * n)
+    q = write("big_q.txt", b"1\n" * (n - 1) + b"0\n")
+    doc = run_json("compare", "--normalize", p, q)
+    check_equal(doc["n"], n, "n")
+    check_equal(doc["violating"]["count"], 1, "one violating entry")
+    check_equal(doc["violating"]["top"][0]["index"], n - 1, "the last entry")
+    check_close(doc["violating"]["mass"], 1e-7, "violating mass 1/n", rel=1e-12)
+    os.remove(p)
+    os.remove(q)
+
+
+@test
+def compare_input_errors():
+    good = write("e_good.txt", "0.5\n0.5\n")
+    good3 = write("e_good3.txt", "0.5\n0.25\n0.25\n")
+    labelled = write("e_lab.txt", "a 0.5\nb 0.5\n")
+    cases = [
+        ("not_number.txt", "0.5\n0.5x\n", r"not_number\.txt:2:1: '0\.5x' is not a number"),
+        ("nan.txt", "0.5\nnan\n", r"nan\.txt:2:1: 'nan' is NaN"),
+        ("inf.txt", "0.5 inf\n", r"inf\.txt:1:5: 'inf' is infinite"),
+        ("negative.txt", "0.5\n  -0.5\n", r"negative\.txt:2:3: '-0\.5' is negative"),
+        ("overflow.txt", "1e400\n0.5\n", r"overflow\.txt:1:1: '1e400' is out of the range"),
+        ("underflow.txt", "1e-400\n1\n", r"underflow\.txt:1:1: '1e-400' underflows to 0"),
+        ("nul.txt", b"0.5\n0.\x005\n", r"nul\.txt:2:3: control byte 0x00"),
+        ("binary.txt", bytes(range(256)), r"binary\.txt:1:1: control byte 0x00"),
+        ("empty.txt", "", r"empty\.txt: no values"),
+        ("comments.txt", "# nothing\n\n  # here\n", r"comments\.txt: no values"),
+        ("sum.txt", "0.5\n0.4\n", r"sum\.txt: values sum to 0\.9[0-9]*, not 1 .*--normalize"),
+        ("zero.txt", "0\n0\n", r"zero\.txt: all values are 0"),
+        ("length.txt", "0.25 0.25 0.5\n", r"length\.txt has 3 values but .* has 2"),
+    ]
+    for name, content, pattern in cases:
+        path = write(name, content)
+        check_error(["compare", path, good], pattern)
+    check_error(["compare", good, good3], r"has 2 values but .*e_good3\.txt has 3")
+    check_error(["compare", labelled, good], r"e_lab\.txt contains 'label value' lines but")
+    check_error(["compare", write("dup.txt", "a 0.5\nb 0.25\na 0.25\n"), labelled],
+                r"dup\.txt:3:1: label 'a' appears again \(first on line 1\)")
+    check_error(["compare", write("novalue.txt", "a 0.5\nb\n"), labelled],
+                r"novalue\.txt:2:1: label 'b' has no value")
+    check_error(["compare", write("third.txt", "a 0.5 0.5\n"), labelled],
+                r"third\.txt:1:7: unexpected third field '0\.5'")
+    check_error(["compare", write("badvalue.txt", "a 0.5\nb half\n"), labelled],
+                r"badvalue\.txt:2:3: 'half' is not a number")
+    check_error(["compare", os.path.join(WORKDIR, "missing.txt"), good],
+                r"missing\.txt: cannot open: No such file")
+    check_error(["compare", WORKDIR, good], r"read failed: Is a directory")
+
+
+# --- text and demo -----------------------------------------------------------
+
+@test
+def text_lists_missing_words():
+    # A has 8 words: the x3, cat x2, sat, on, mat. B lacks "cat" and "sat", so
+    # V = {cat, sat} with mass 3/8; KL(A || B) is infinite with rate 3/8.
+    a = write("a.txt", "The cat sat on the mat.\nThe CAT!")
+    b = write("b.txt", "the dog lay on the mat\n")
+    doc = run_json("text", a, b)
+    check_equal(doc["command"], "text", "command")
+    check_equal(doc["token"], "word", "token unit")
+    check_equal(doc["p"], {"file": a, "tokens": 8, "distinct": 5}, "p")
+    check_equal(doc["q"], {"file": b, "tokens": 6, "distinct": 5}, "q")
+    check_equal(doc["violating"]["count"], 2, "violating count")
+    check_close(doc["violating"]["mass"], 3 / 8, "violating mass")
+    check_equal([(e["label"], e["mass"]) for e in doc["violating"]["top"]],
+                [("cat", 0.25), ("sat", 0.125)], "violating words by mass")
+    check_equal(doc["kl_pq"]["value"], "inf", "KL(A || B)")
+    check_close(doc["kl_pq"]["rate"], 3 / 8, "rate")
+    check(number(doc["js"]) < math.log(2), "JS finite and below log 2")
+    # Label order: the, cat, sat, on, mat from A, then dog, lay from B.
+    p = [3, 2, 1, 1, 1, 0, 0]
+    q = [2, 0, 0, 1, 1, 1, 1]
+    check_against_library(doc, p, q, normalize=True)
+
+
+@test
+def text_keep_case_and_apostrophes():
+    a = write("case_a.txt", "Don't stop. don't 'quoted'\n")
+    b = write("case_b.txt", "don't\n")
+    doc = run_json("text", "--keep-case", a, b)
+    labels = sorted(e["label"] for e in doc["violating"]["top"])
+    check_equal(labels, ["Don't", "quoted", "stop"], "words with apostrophes and case")
+
+
+@test
+def text_char_and_byte_units():
+    # Characters: "aé\r\n" gives a, é, U+000A (CR LF counts as one newline).
+    a = write("u_a.txt", "aé\r\n")
+    b = write("u_b.txt", "a\n")
+    doc = run_json("text", "--unit", "char", a, b)
+    check_equal(doc["p"]["tokens"], 3, "characters of A")
+    check_equal([e["label"] for e in doc["violating"]["top"]], ["é"], "missing character")
+    doc = run_json("text", "--unit", "byte", a, b)
+    check_equal(doc["p"]["tokens"], 5, "bytes of A")
+    check_equal(sorted(e["label"] for e in doc["violating"]["top"]),
+                ["0x0d", "0xa9", "0xc3"], "missing bytes")
+    binary = write("u_bin.bin", bytes(range(256)))
+    doc = run_json("text", "--unit", "byte", binary, binary)
+    check_equal(doc["n"], 256, "every byte value")
+    check_equal(doc["kl_pq"]["value"], 0, "KL of a file with itself")
+
+
+@test
+def text_input_errors():
+    good = write("te_good.txt", "some words\n")
+    check_error(["text", write("te_latin1.txt", b"caf\xe9 au lait\n"), good],
+                r"te_latin1\.txt:1:4: truncated UTF-8 sequence starting with 0xe9; use --unit byte")
+    check_error(["text", write("te_ff.txt", b"ab\n\xffcd\n"), good],
+                r"te_ff\.txt:2:1: invalid UTF-8 byte 0xff; use --unit byte")
+    check_error(["text", write("te_stray.txt", b"a\x80b\n"), good],
+                r"te_stray\.txt:1:2: invalid UTF-8 byte 0x80")
+    check_error(["text", "--unit", "char", write("te_overlong.txt", b"\xe0\x80\xaf"), good],
+                r"te_overlong\.txt:1:1: invalid UTF-8 sequence starting with 0xe0")
+    check_error(["text", write("te_trunc.txt", b"ok \xc3"), good],
+                r"te_trunc\.txt:1:4: truncated UTF-8 sequence")
+    check_error(["text", write("te_nul.txt", b"two\nwo\x00rds\n"), good],
+                r"te_nul\.txt:2:3: control byte 0x00")
+    check_error(["text", "--unit", "char", write("te_surrogate.txt", b"\xed\xa0\x80"), good],
+                r"te_surrogate\.txt:1:1: invalid UTF-8 sequence")
+    check_error(["text", write("te_empty.txt", ""), good], r"te_empty\.txt: no words")
+    check_error(["text", good, write("te_punct.txt", "... !!!\n")], r"te_punct\.txt: no words")
+    check_error(["text", good, os.path.join(WORKDIR, "none.txt")], r"none\.txt: cannot open")
+
+
+@test
+def demo_embedded_json():
+    doc = run_json("demo", "--embedded")
+    check_equal(doc["command"], "demo", "command")
+    check_equal(doc["p"]["file"], "embedded text A", "embedded A")
+    check(doc["violating"]["count"] > 0, "A has words B lacks")
+    check_equal(doc["kl_pq"]["value"], "inf", "KL(A || B)")
+    check_equal(doc["kl_pq"]["rate"], doc["violating"]["mass"], "rate is the violating mass")
+    check(0 < number(doc["js"]) < math.log(2), "JS finite")
+    labels = [e["label"] for e in doc["violating"]["top"]]
+    check("bridge" in labels, "'bridge' is missing from B: %r" % labels)
+
+
+@test
+def demo_default_runs():
+    status, out, err = run("demo")
+    check_equal(status, 0, "exit status: %s" % err)
+    check("singdiv demo:" in out, "demo header")
+    check(re.search(r"KL\(P \|\| Q\)\s+inf\s+rate", out) is not None, "KL = inf with its rate")
+    check(re.search(r"JS divergence\s+0\.\d+", out) is not None, "finite JS")
+    if os.path.exists("/usr/share/common-licenses/GPL-2") and \
+            os.path.exists("/usr/share/common-licenses/GPL-3"):
+        check("GPL-2" in out, "the licence texts are used when present")
+
+
+def main():
+    failed = 0
+    for function in TESTS:
+        try:
+            function()
+            print("ok   %s" % function.__name__)
+        except Exception as e:  # one failing test must not hide the others
+            failed += 1
+            print("FAIL %s: %s" % (function.__name__, e))
+    print("%d of %d tests failed" % (failed, len(TESTS)))
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

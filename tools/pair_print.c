@@ -59,6 +59,11 @@ cli_print_pair(FILE *out, const cli_pair_view *view, const singdiv_options *opt,
     print_value(out, "KL(Q || P)", &v->kl_qp, v->reverse.mass);
     print_value(out, "JS divergence", &v->js, 0.0);
     print_value(out, "JS distance", &v->js_distance, 0.0);
+    if (v->has_w1) {
+        fprintf(out, "  %-26s %.6g index steps\n", "W1 on the index line", v->w1_index);
+    } else {
+        fprintf(out, "  %-26s n/a (labels have no order)\n", "W1 on the index line");
+    }
 
     snprintf(title, sizeof title, "Violating set V (in P, missing from Q; makes KL(P || Q) infinite)");
     print_set(out, view, title, "P", &v->violating);
@@ -110,6 +115,11 @@ cli_write_pair_json(cli_json *j, const cli_pair_view *view, const singdiv_option
     write_divergence(j, "kl_qp", &v->kl_qp, v->reverse.mass);
     cli_json_number(j, "js", v->js.value);
     cli_json_number(j, "js_distance", v->js_distance.value);
+    if (v->has_w1) {
+        cli_json_number(j, "w1_index", v->w1_index);
+    } else {
+        cli_json_null(j, "w1_index");
+    }
     write_set(j, "violating", view, &v->violating);
     write_set(j, "reverse", view, &v->reverse);
 }

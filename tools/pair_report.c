@@ -177,6 +177,24 @@ run_entropy(const double *x, size_t n, const singdiv_options *opt, singdiv_repor
     return s == SINGDIV_OK ? 0 : cli_library_failure("singdiv_entropy", s);
 }
 
+/* Computes W1 between p and q placed on the points 0, 1, ..., n - 1. */
+static int
+compute_w1_index(const cli_pair_view *view, const singdiv_options *opt, double *out)
+{
+    double *x = malloc(view->n * sizeof(double));
+    singdiv_status s;
+
+    if (x == NULL) {
+        return cli_out_of_memory();
+    }
+    for (size_t i = 0; i < view->n; i++) {
+        x[i] = (double)i;
+    }
+    s = singdiv_w1_hist(x, view->p, view->q, view->n, opt, out);
+    free(x);
+    return s == SINGDIV_OK ? 0 : cli_library_failure("singdiv_w1_hist", s);
+}
+
 int
 cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t top,
                  cli_pair_values *out)
@@ -204,6 +222,10 @@ cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t t
     status = status ? status : run_pair(singdiv_js, "singdiv_js", p, q, n, opt, &out->js);
     status = status ? status : run_pair(singdiv_js_distance, "singdiv_js_distance", p, q, n,
                                         opt, &out->js_distance);
+    if (status == 0 && view->labels == NULL) {
+        out->has_w1 = 1;
+        status = compute_w1_index(view, opt, &out->w1_index);
+    }
     if (status != 0) {
         return status;
     }

@@ -50,6 +50,8 @@ typedef struct cli_pair_values {
     singdiv_report js_distance;
     double p_sum;
     double q_sum;
+    int has_w1;      /* W1 needs ordered entries, so it is left out for labels */
+    double w1_index; /* W1 with entry i at position i, in units of one index step */
     cli_set_summary violating; /* V = {i : p_i > 0, q_i = 0}, masses of P */
     cli_set_summary reverse;   /* F = {i : q_i > 0, p_i = 0}, masses of Q */
 } cli_pair_values;

@@ -9,6 +9,8 @@
 #include <singdiv/status.h>
 #include <singdiv/options.h>
 #include <singdiv/discrete.h>
+#include <singdiv/family.h>
+#include <singdiv/singularity.h>
 #include <singdiv/wasserstein.h>
 
 #endif /* SINGDIV_SINGDIV_H */

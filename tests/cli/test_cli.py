@@ -127,6 +127,15 @@ def check_against_library(doc, p, q, normalize=False, base=0.0):
         check_equal(number(doc[key]["finite_part"]), r.finite_part, key + ".finite_part")
         expected_rate = getattr(r, rate) if math.isinf(r.value) else 0.0
         check_equal(number(doc[key]["rate"]), expected_rate, key + ".rate")
+    if doc["w1_index"] is not None:
+        n = len(p)
+        w1 = ctypes.c_double()
+        opt = Options(1 if normalize else 0, base, 1e-6)
+        status = LIB.singdiv_w1_hist((ctypes.c_double * n)(*range(n)), (ctypes.c_double * n)(*p),
+                                     (ctypes.c_double * n)(*q), ctypes.c_size_t(n),
+                                     ctypes.byref(opt), ctypes.byref(w1))
+        check_equal(status, 0, "status of singdiv_w1_hist")
+        check_equal(doc["w1_index"], w1.value, "w1_index")
     r = library_report("kl", p, q, normalize, base)
     check_equal(doc["violating"]["mass"], r.violating_mass, "violating.mass")
     check_equal(doc["violating"]["count"], r.violating_count, "violating.count")
@@ -199,7 +208,7 @@ def usage_errors_exit_2():
 
 COMPARE_KEYS = ["command", "version", "unit", "base", "normalize", "labelled", "n", "p", "q",
                 "entropy_p", "entropy_q", "cross_entropy", "kl_pq", "kl_qp", "js",
-                "js_distance", "violating", "reverse"]
+                "js_distance", "w1_index", "violating", "reverse"]
 
 
 @test
@@ -221,6 +230,8 @@ def compare_numbers_json():
     check_close(doc["kl_qp"]["value"], 0.5108256237659907, "KL(q || p)")
     check_close(doc["js"], 0.16389659003355966, "JS")
     check_close(doc["js_distance"], math.sqrt(0.16389659003355966), "JS distance")
+    # CDFs (0.3, 0.6, 1) and (0.5, 1, 1): W1 = 0.2 + 0.4 with unit steps.
+    check_close(doc["w1_index"], 0.6, "W1 on the index line")
     check_equal(doc["violating"]["count"], 1, "violating count")
     check_equal(doc["violating"]["top"], [{"index": 2, "mass": 0.4}], "violating top")
     check_equal(doc["reverse"], {"mass": 0, "count": 0, "top": []}, "reverse set")
@@ -236,6 +247,7 @@ def compare_labels_align_by_hash():
     doc = run_json("compare", p, q)
     check_equal(doc["labelled"], True, "labelled")
     check_equal(doc["n"], 4, "n counts the union of labels")
+    check_equal(doc["w1_index"], None, "no W1 for unordered labels")
     check_equal(doc["violating"]["top"], [{"index": 1, "label": "b", "mass": 0.2}], "V")
     check_equal(doc["reverse"]["top"], [{"index": 3, "label": "d", "mass": 0.1}], "F")
     check_close(doc["kl_qp"]["rate"], 0.1, "rate of KL(q || p)")

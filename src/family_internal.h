@@ -1,0 +1,78 @@
+/*
+ * Internals shared by the divergence-family sources (Rényi, chi-square,
+ * Jeffreys and PSI, the bounded divergences, skewed Jensen-Shannon and the
+ * singularity map): preparing a report and tallying the violating set
+ * V = {p > 0, q = 0} and the reverse set F = {q > 0, p = 0}.
+ */
+#ifndef SINGDIV_FAMILY_INTERNAL_H
+#define SINGDIV_FAMILY_INTERNAL_H
+
+#include <float.h>
+
+#include "internal.h"
+
+/* Masses of V and F in the scaled units of singdiv__pair (a = p_i Q, b = q_i P). */
+typedef struct singdiv__tally {
+    singdiv__sum violating; /* sum over V of a */
+    singdiv__sum reverse;   /* sum over F of b */
+    size_t violating_count;
+    size_t reverse_count;
+    size_t shared_count; /* entries with p_i > 0 and q_i > 0 */
+} singdiv__tally;
+
+/* Counts entry i, with cross terms t, into V, F or the common support. */
+static inline void
+singdiv__tally_add(singdiv__tally *s, double pi, double qi, singdiv__cross_terms t)
+{
+    if (pi > 0.0 && qi > 0.0) {
+        s->shared_count++;
+    } else if (pi > 0.0) {
+        singdiv__sum_add(&s->violating, t.a);
+        s->violating_count++;
+    } else if (qi > 0.0) {
+        singdiv__sum_add(&s->reverse, t.b);
+        s->reverse_count++;
+    }
+}
+
+/* Returns log(a / b) for a, b > 0, by log1p of diff / b where a and b are close. */
+static inline double
+singdiv__log_quotient(const singdiv__cross_terms *t)
+{
+    double ratio;
+
+    if (fabs(t->diff) <= 0.5 * t->b) {
+        return log1p(t->diff / t->b);
+    }
+    ratio = t->a / t->b;
+    if (ratio >= DBL_MIN && ratio <= DBL_MAX) {
+        return log(ratio);
+    }
+    /* a / b over- or underflows: subtract the logarithms instead. */
+    return log(t->a) - log(t->b);
+}
+
+/* Returns an empty tally. */
+singdiv__tally
+singdiv__tally_empty(void);
+
+/*
+ * Checks out (SINGDIV_ERR_NULL when NULL, nothing written), fills it with
+ * the failure values (NaN, counts 0), then validates options, p and q as
+ * singdiv__pair_prepare() does, recording a rejection in out->error.
+ */
+singdiv_status
+singdiv__family_prepare(const double *p, const double *q, size_t n,
+                        const singdiv_options *opt, singdiv_report *out,
+                        singdiv__pair *c);
+
+/* Stores the masses (each at most 1) and counts of V and F in *out. */
+void
+singdiv__family_masses(singdiv_report *out, const singdiv__pair *c,
+                       const singdiv__tally *s);
+
+/* Rejects a scalar parameter with SINGDIV_ERR_DOMAIN, naming it in out->error. */
+singdiv_status
+singdiv__family_domain_error(singdiv_report *out, const char *argument, double value);
+
+#endif /* SINGDIV_FAMILY_INTERNAL_H */

@@ -12,7 +12,6 @@
 static const cli_option text_options[] = {
     {"json", NULL, "print one JSON object instead of text"},
     {"base", "B", "logarithm base of the results: e (default, nats) or a number, 2 for bits"},
-    {"normalize", NULL, "accepted for symmetry with compare; token counts are always normalised"},
     {"unit", "U", "token unit: word (default), char (UTF-8 characters) or byte"},
     {"keep-case", NULL, "keep upper-case ASCII letters apart from lower-case ones in words"},
     {"top", "K", "list the K heaviest tokens of each set (default 10)"},

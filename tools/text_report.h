@@ -30,7 +30,7 @@ cli_text_report(cli_text_request *req);
 
 /*
  * Fills req from the options that text and demo share (--json, --base,
- * --normalize, --unit, --keep-case, --top); the sources are left NULL.
+ * --unit, --keep-case, --top); the sources are left NULL.
  * Defined in cmd_text.c. Returns 0 or CLI_EXIT_USAGE after a message.
  */
 int

@@ -11,6 +11,7 @@
 #include <singdiv/discrete.h>
 #include <singdiv/family.h>
 #include <singdiv/singularity.h>
+#include <singdiv/smoothing.h>
 #include <singdiv/wasserstein.h>
 
 #endif /* SINGDIV_SINGDIV_H */

@@ -82,9 +82,10 @@ extern "C" {
  * threshold:       min over i in S \ V with r_i > 0 of q_i / r_i, or +inf
  *                  when there is no such i. For eps < threshold every
  *                  |z_i| < 1, so the power series in eps converges (the
- *                  radius of convergence is at least threshold); for
- *                  eps <= threshold / 2 the error of the three terms up
- *                  to first_order is below eps^2 sum p_i (r_i/q_i - 1)^2.
+ *                  radius of convergence is at least threshold). For
+ *                  eps <= min(threshold, 1) / 2 the error of the three
+ *                  terms up to first_order is below
+ *                  eps^2 sum p_i (r_i/q_i - 1)^2.
  *                  Above it, the expansion does not describe the value.
  * violating_mass:  m_V, the mass of p on V = {p > 0, q = 0}.
  * violating_count: |V|.

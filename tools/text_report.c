@@ -61,7 +61,7 @@ count_both(cli_text_request *req, text_counts *c)
         status = closed;
     }
     if (status == 0 && (c->a_tokens == 0 || c->b_tokens == 0)) {
-        cli_error("%s: no %s to count (the file is empty)",
+        cli_error("%s: no %s to count",
                   c->a_tokens == 0 ? req->a->name : req->b->name, plural_noun(req->tokenizer.unit));
         status = CLI_EXIT_USAGE;
     }

@@ -14,4 +14,7 @@ cli_cmd_text(int argc, char **argv);
 int
 cli_cmd_demo(int argc, char **argv);
 
+int
+cli_cmd_smooth(int argc, char **argv);
+
 #endif /* SINGDIV_TOOLS_COMMANDS_H */

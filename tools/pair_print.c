@@ -45,6 +45,30 @@ print_set(FILE *out, const cli_pair_view *view, const char *title, const char *o
     }
 }
 
+/* Prints "a log(1/eps) + b + c eps + O(eps^2)" with the signs folded in. */
+static void
+print_series(FILE *out, const char *name, const singdiv_expansion *e)
+{
+    fprintf(out, "  %-18s = %.6g log(1/eps) %c %.6g %c %.6g eps + O(eps^2)\n", name, e->slope,
+            e->finite_part < 0.0 ? '-' : '+', fabs(e->finite_part),
+            e->first_order < 0.0 ? '-' : '+', fabs(e->first_order));
+}
+
+static void
+print_smoothing(FILE *out, const cli_pair_view *view, const cli_pair_values *v)
+{
+    fprintf(out, "\nSmoothing Q to Q_eps = (1 - eps) Q + eps U, U uniform on the %zu %s:\n",
+            view->n, view->noun);
+    print_series(out, "CE(P, Q_eps)", &v->expansion_ce);
+    print_series(out, "KL(P || Q_eps)", &v->expansion_kl);
+    if (v->expansion_ce.threshold >= 1.0) {
+        fprintf(out, "  for every eps in (0, 1); 'singdiv smooth' tabulates the exact values\n");
+    } else {
+        fprintf(out, "  for eps below %.6g (the smallest q_i / u_i on the covered entries);\n"
+                "  'singdiv smooth' tabulates the exact values\n", v->expansion_ce.threshold);
+    }
+}
+
 void
 cli_print_pair(FILE *out, const cli_pair_view *view, const singdiv_options *opt,
                const cli_pair_values *v)
@@ -69,6 +93,7 @@ cli_print_pair(FILE *out, const cli_pair_view *view, const singdiv_options *opt,
     print_set(out, view, title, "P", &v->violating);
     snprintf(title, sizeof title, "Reverse set F (in Q, missing from P; makes KL(Q || P) infinite)");
     print_set(out, view, title, "Q", &v->reverse);
+    print_smoothing(out, view, v);
 }
 
 static void
@@ -103,6 +128,20 @@ write_set(cli_json *j, const char *key, const cli_pair_view *view, const cli_set
     cli_json_end_object(j);
 }
 
+static void
+write_smoothing(cli_json *j, const cli_pair_values *v)
+{
+    cli_json_begin_object(j, "smoothing");
+    cli_json_string(j, "reference", "uniform");
+    cli_json_number(j, "slope", v->expansion_ce.slope);
+    cli_json_number(j, "finite_part_cross_entropy", v->expansion_ce.finite_part);
+    cli_json_number(j, "finite_part_kl", v->expansion_kl.finite_part);
+    cli_json_number(j, "first_order", v->expansion_ce.first_order);
+    cli_json_number(j, "second_order", v->expansion_ce.second_order);
+    cli_json_number(j, "threshold", v->expansion_ce.threshold);
+    cli_json_end_object(j);
+}
+
 void
 cli_write_pair_json(cli_json *j, const cli_pair_view *view, const singdiv_options *opt,
                     const cli_pair_values *v)
@@ -122,4 +161,5 @@ cli_write_pair_json(cli_json *j, const cli_pair_view *view, const singdiv_option
     }
     write_set(j, "violating", view, &v->violating);
     write_set(j, "reverse", view, &v->reverse);
+    write_smoothing(j, v);
 }

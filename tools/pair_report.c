@@ -195,6 +195,20 @@ compute_w1_index(const cli_pair_view *view, const singdiv_options *opt, double *
     return s == SINGDIV_OK ? 0 : cli_library_failure("singdiv_w1_hist", s);
 }
 
+/* Computes the small-eps expansions of CE and KL under smoothing towards the uniform distribution. */
+static int
+compute_expansions(const cli_pair_view *view, const singdiv_options *opt, cli_pair_values *out)
+{
+    singdiv_status s = singdiv_smoothing_expansion(view->p, view->q, NULL, view->n, opt,
+                                                   &out->expansion_ce);
+
+    if (s == SINGDIV_OK) {
+        s = singdiv_smoothing_expansion_kl(view->p, view->q, NULL, view->n, opt,
+                                           &out->expansion_kl);
+    }
+    return s == SINGDIV_OK ? 0 : cli_library_failure("singdiv_smoothing_expansion", s);
+}
+
 int
 cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t top,
                  cli_pair_values *out)
@@ -222,6 +236,9 @@ cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t t
     status = status ? status : run_pair(singdiv_js, "singdiv_js", p, q, n, opt, &out->js);
     status = status ? status : run_pair(singdiv_js_distance, "singdiv_js_distance", p, q, n,
                                         opt, &out->js_distance);
+    if (status == 0) {
+        status = compute_expansions(view, opt, out);
+    }
     if (status == 0 && view->labels == NULL) {
         out->has_w1 = 1;
         status = compute_w1_index(view, opt, &out->w1_index);

@@ -52,6 +52,8 @@ typedef struct cli_pair_values {
     double q_sum;
     int has_w1;      /* W1 needs ordered entries, so it is left out for labels */
     double w1_index; /* W1 with entry i at position i, in units of one index step */
+    singdiv_expansion expansion_ce; /* of CE(P, Q_eps), Q_eps = (1 - eps) Q + eps U */
+    singdiv_expansion expansion_kl; /* of KL(P || Q_eps) */
     cli_set_summary violating; /* V = {i : p_i > 0, q_i = 0}, masses of P */
     cli_set_summary reverse;   /* F = {i : q_i > 0, p_i = 0}, masses of Q */
 } cli_pair_values;

@@ -177,11 +177,13 @@ def help_on_every_level():
         status, out, _ = run(*args)
         check_equal(status, 0, "exit status of %s" % args)
         check("Usage: singdiv COMMAND" in out, "top-level usage in %r" % out)
-    for command in ["compare", "text", "demo"]:
+    for command in ["compare", "text", "smooth", "demo"]:
         status, out, _ = run(command, "--help")
         check_equal(status, 0, "exit status of %s --help" % command)
         check(out.startswith("Usage: singdiv %s" % command), "usage of %s: %r" % (command, out))
-        check("--json" in out and "--base" in out, "common options in %s help" % command)
+        check("--json" in out, "--json in %s help" % command)
+        if command != "samples":
+            check("--base" in out, "--base in %s help" % command)
 
 
 @test
@@ -208,7 +210,7 @@ def usage_errors_exit_2():
 
 COMPARE_KEYS = ["command", "version", "unit", "base", "normalize", "labelled", "n", "p", "q",
                 "entropy_p", "entropy_q", "cross_entropy", "kl_pq", "kl_qp", "js",
-                "js_distance", "w1_index", "violating", "reverse"]
+                "js_distance", "w1_index", "violating", "reverse", "smoothing"]
 
 
 @test
@@ -405,6 +407,90 @@ def compare_input_errors():
     check_error(["compare", os.path.join(WORKDIR, "missing.txt"), good],
                 r"missing\.txt: cannot open: No such file")
     check_error(["compare", WORKDIR, good], r"read failed: Is a directory")
+
+
+# --- smooth and the expansion in compare ----------------------------------------
+
+def smoothed_ce(eps):
+    """CE(p, q_eps) for p = (0.3, 0.3, 0.4), q = (0.5, 0.5, 0), r uniform on 3 entries, in nats."""
+    return -0.6 * math.log((1 - eps) * 0.5 + eps / 3) - 0.4 * math.log(eps / 3)
+
+
+# For that pair (see compare_numbers_json): m_V = 0.4; C = 0.4 ln 3 + 0.6 ln 2;
+# D = 0.6 (1 - (1/3) / 0.5) = 0.2; E = 0.6 (2/3 - 1)^2 / 2 = 1/30; the threshold
+# is q_0 / r_0 = 0.5 / (1/3) = 1.5; H(p) = -0.6 ln 0.3 - 0.4 ln 0.4.
+EXPANSION_C = 0.4 * math.log(3) + 0.6 * math.log(2)
+ENTROPY_P = -0.6 * math.log(0.3) - 0.4 * math.log(0.4)
+
+
+@test
+def compare_reports_smoothing_expansion():
+    p = write("x_p.txt", "0.3\n0.3\n0.4\n")
+    q = write("x_q.txt", "0.5\n0.5\n0\n")
+    doc = run_json("compare", p, q)
+    s = doc["smoothing"]
+    check_equal(list(s.keys()), ["reference", "slope", "finite_part_cross_entropy",
+                                 "finite_part_kl", "first_order", "second_order", "threshold"],
+                "smoothing keys")
+    check_equal(s["reference"], "uniform", "reference")
+    check_close(s["slope"], 0.4, "slope is the violating mass")
+    check_close(s["finite_part_cross_entropy"], EXPANSION_C, "C")
+    check_close(s["finite_part_kl"], EXPANSION_C - ENTROPY_P, "C - H(p)", rel=1e-13)
+    check_close(s["first_order"], 0.2, "D")
+    check_close(s["second_order"], 1 / 30, "E")
+    check_close(s["threshold"], 1.5, "threshold")
+    status, out, _ = run("compare", p, q)
+    check(re.search(r"CE\(P, Q_eps\)\s+= 0\.4 log\(1/eps\) \+ 0\.855333 \+ 0\.2 eps", out)
+          is not None, "expansion line in %r" % out)
+
+
+@test
+def smooth_table_and_json():
+    p = write("sm_p.txt", "0.3\n0.3\n0.4\n")
+    q = write("sm_q.txt", "0.5\n0.5\n0\n")
+    doc = run_json("smooth", p, q)
+    check_equal(list(doc.keys()), ["command", "version", "unit", "base", "n", "p_file", "q_file",
+                                   "reference", "violating_mass", "violating_count",
+                                   "expansion_cross_entropy", "expansion_kl", "points"], "keys")
+    points = doc["points"]
+    check_equal([pt["eps"] for pt in points], [10.0 ** -k for k in range(1, 13)],
+                "default eps from 1e-1 to 1e-12")
+    for pt in points:
+        eps = pt["eps"]
+        check_close(pt["cross_entropy"], smoothed_ce(eps), "CE at eps %g" % eps, rel=1e-13)
+        check_close(pt["kl"], smoothed_ce(eps) - ENTROPY_P, "KL at eps %g" % eps, rel=1e-12)
+        slope = 0.4 + eps * 0.6 * (1 / 3 - 0.5) / ((1 - eps) * 0.5 + eps / 3)
+        check_close(pt["slope"], slope, "slope at eps %g" % eps, rel=1e-13)
+        check_close(pt["log_inverse_eps"], -math.log(eps), "log(1/eps)")
+        check_close(pt["epsilon_part"], 0.4 * -math.log(eps), "epsilon part", rel=1e-13)
+        check_close(pt["epsilon_share_cross_entropy"], 0.4 * -math.log(eps) / smoothed_ce(eps),
+                    "share of eps in CE", rel=1e-12)
+        # The expansion up to E eps^2 misses O(eps^3) terms.
+        check(abs(pt["expansion"] - smoothed_ce(eps)) <= 0.01 * eps ** 3 + 1e-14,
+              "expansion at eps %g: %r vs %r" % (eps, pt["expansion"], smoothed_ce(eps)))
+    status, out, _ = run("smooth", "--eps-max", "0.5", "--eps-min", "0.005", "--per-decade", "2",
+                         p, q)
+    check_equal(status, 0, "exit status")
+    rows = [line.split() for line in out.splitlines() if not line.startswith("#")]
+    check_equal(len(rows), 5, "rows from 0.5 to 0.005 at 2 per decade")
+    check_close(float(rows[0][2]), smoothed_ce(0.5), "CE column of the table", rel=1e-11)
+
+
+@test
+def smooth_base_2_and_errors():
+    p = write("sb_p.txt", "0.3\n0.3\n0.4\n")
+    q = write("sb_q.txt", "0.5\n0.5\n0\n")
+    doc = run_json("smooth", "--base", "2", "--eps-min", "1e-3", p, q)
+    check_equal(len(doc["points"]), 3, "three eps values")
+    check_close(doc["points"][0]["cross_entropy"], smoothed_ce(0.1) / math.log(2), "CE in bits",
+                rel=1e-13)
+    check_close(doc["points"][0]["slope"], 0.4 + 0.1 * 0.6 * (1 / 3 - 0.5) / 0.48333333333333334,
+                "slope does not depend on the base", rel=1e-13)
+    check_error(["smooth", "--eps-max", "1", p, q], r"invalid value '1' for --eps-max")
+    check_error(["smooth", "--eps-max", "0", p, q], r"invalid value '0' for --eps-max")
+    check_error(["smooth", "--eps-min", "0.5", p, q], r"--eps-min 0\.5 is larger than --eps-max")
+    check_error(["smooth", "--per-decade", "0", p, q], r"invalid value '0' for --per-decade")
+    check_error(["smooth", p, write("sb_bad.txt", "0.5\n0.5\n0.5\n")], r"values sum to 1\.5")
 
 
 # --- text and demo -----------------------------------------------------------

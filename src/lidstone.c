@@ -96,7 +96,7 @@ lidstone_value(const double *p, const double *c, size_t n, double alpha,
         return status;
     }
 
-    s = singdiv__mixture_sums(&m);
+    s = singdiv__mixture_sums(&m, kl ? SINGDIV__SUM_KL : SINGDIV__SUM_CE);
 
     singdiv__mixture_report(&m, &s, kl, out);
     return SINGDIV_OK;
@@ -133,7 +133,7 @@ singdiv_lidstone_slope(const double *p, const double *c, size_t n, double alpha,
         return status;
     }
 
-    s = singdiv__mixture_sums(&m);
+    s = singdiv__mixture_sums(&m, SINGDIV__SUM_SLOPE);
 
     /* dlog(eps) / dlog(alpha) = 1 - eps. */
     *slope = m.one_minus_eps * singdiv__sum_value(&s.slope);

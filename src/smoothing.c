@@ -26,16 +26,23 @@ singdiv__check_eps(double eps, singdiv_error *err)
     return SINGDIV_OK;
 }
 
-/* Adds the terms of entry e at the eps set in *m to the sums. */
+/* Adds the terms in `parts` of entry e at the eps set in *m to the sums. */
 static void
-add_entry(const singdiv__mixture *m, const singdiv__entry *e, singdiv__smoothed_sums *s)
+add_entry(const singdiv__mixture *m, const singdiv__entry *e, unsigned parts,
+          singdiv__smoothed_sums *s)
 {
     switch (e->kind) {
     case SINGDIV__COVERED:
     case SINGDIV__VIOLATING:
-        singdiv__sum_add(&s->ce, -e->x * singdiv__mixture_log(m, e));
-        singdiv__sum_add(&s->deviance, singdiv__mixture_deviance(m, e));
-        singdiv__sum_add(&s->slope, singdiv__mixture_slope_term(m, e));
+        if (parts & SINGDIV__SUM_CE) {
+            singdiv__sum_add(&s->ce, -e->x * singdiv__mixture_log(m, e));
+        }
+        if (parts & SINGDIV__SUM_KL) {
+            singdiv__sum_add(&s->deviance, singdiv__mixture_deviance(m, e));
+        }
+        if (parts & SINGDIV__SUM_SLOPE) {
+            singdiv__sum_add(&s->slope, singdiv__mixture_slope_term(m, e));
+        }
         if (e->kind == SINGDIV__VIOLATING) {
             singdiv__sum_add(&s->violating, e->ps);
             s->violating_count++;
@@ -46,8 +53,12 @@ add_entry(const singdiv__mixture *m, const singdiv__entry *e, singdiv__smoothed_
         s->uncovered_count++;
         break;
     case SINGDIV__REVERSE:
-        singdiv__sum_add(&s->deviance, singdiv__mixture_deviance(m, e));
-        singdiv__sum_add(&s->slope, singdiv__mixture_slope_term(m, e));
+        if (parts & SINGDIV__SUM_KL) {
+            singdiv__sum_add(&s->deviance, singdiv__mixture_deviance(m, e));
+        }
+        if (parts & SINGDIV__SUM_SLOPE) {
+            singdiv__sum_add(&s->slope, singdiv__mixture_slope_term(m, e));
+        }
         singdiv__sum_add(&s->reverse, singdiv__mixture_value(m, e));
         s->reverse_count++;
         break;
@@ -57,7 +68,7 @@ add_entry(const singdiv__mixture *m, const singdiv__entry *e, singdiv__smoothed_
 }
 
 singdiv__smoothed_sums
-singdiv__mixture_sums(const singdiv__mixture *m)
+singdiv__mixture_sums(const singdiv__mixture *m, unsigned parts)
 {
     singdiv__smoothed_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 },
                                  { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
@@ -65,7 +76,7 @@ singdiv__mixture_sums(const singdiv__mixture *m)
     for (size_t i = 0; i < m->n; i++) {
         singdiv__entry e = singdiv__mixture_entry(m, i);
 
-        add_entry(m, &e, &s);
+        add_entry(m, &e, parts, &s);
     }
     return s;
 }
@@ -136,7 +147,7 @@ smoothed_value(const double *p, const double *q, const double *r, size_t n, doub
         return status;
     }
 
-    s = singdiv__mixture_sums(&m);
+    s = singdiv__mixture_sums(&m, kl ? SINGDIV__SUM_KL : SINGDIV__SUM_CE);
 
     singdiv__mixture_report(&m, &s, kl, out);
     return SINGDIV_OK;
@@ -173,7 +184,7 @@ singdiv_smoothing_slope(const double *p, const double *q, const double *r, size_
         return status;
     }
 
-    s = singdiv__mixture_sums(&m);
+    s = singdiv__mixture_sums(&m, SINGDIV__SUM_SLOPE);
 
     *slope = s.uncovered_count > 0 ? HUGE_VAL : singdiv__sum_value(&s.slope);
     return SINGDIV_OK;
@@ -201,6 +212,7 @@ singdiv_smoothing_decompose(const double *p, const double *q, const double *r, s
     singdiv_report report;
     singdiv_status status;
     double violating;
+    int kl;
 
     if (out == NULL) {
         return SINGDIV_ERR_NULL;
@@ -214,8 +226,9 @@ singdiv_smoothing_decompose(const double *p, const double *q, const double *r, s
         return SINGDIV_ERR_DOMAIN;
     }
 
-    s = singdiv__mixture_sums(&m);
-    singdiv__mixture_report(&m, &s, divergence == SINGDIV_SMOOTHED_KL, &report);
+    kl = divergence == SINGDIV_SMOOTHED_KL;
+    s = singdiv__mixture_sums(&m, (kl ? SINGDIV__SUM_KL : SINGDIV__SUM_CE) | SINGDIV__SUM_SLOPE);
+    singdiv__mixture_report(&m, &s, kl, &report);
 
     violating = singdiv__sum_value(&s.violating) + singdiv__sum_value(&s.uncovered);
     out->violating_mass = violating * m.inverse_p;

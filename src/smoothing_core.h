@@ -127,9 +127,16 @@ typedef struct singdiv__smoothed_sums {
     size_t reverse_count;
 } singdiv__smoothed_sums;
 
-/* Runs the pass of the smoothed values at the eps set in *m. */
+/* Flags of singdiv__mixture_sums(): which sums to compute (masses and counts always). */
+enum {
+    SINGDIV__SUM_CE = 1,
+    SINGDIV__SUM_KL = 2,
+    SINGDIV__SUM_SLOPE = 4
+};
+
+/* Runs the pass of the smoothed values at the eps set in *m, computing the sums in `parts`. */
 singdiv__smoothed_sums
-singdiv__mixture_sums(const singdiv__mixture *m);
+singdiv__mixture_sums(const singdiv__mixture *m, unsigned parts);
 
 /* Fills a report of CE (kl == 0) or KL (kl != 0) from the sums. */
 void

@@ -30,9 +30,9 @@ typedef struct expansion_pass {
 } expansion_pass;
 
 /*
- * Adds t to *s and keeps an overflow at +inf. The second-order terms
- * overflow when q_i is far below r_i, and a plain compensated sum would
- * turn that into NaN.
+ * Adds t to *s and keeps an overflow at +inf or -inf. The first- and
+ * second-order terms overflow when q_i is far below r_i, and a plain
+ * compensated sum would turn that into NaN.
  */
 static void
 sum_add_overflowing(singdiv__sum *s, double t)
@@ -61,7 +61,7 @@ add_covered(const singdiv__mixture *m, const singdiv__entry *e, expansion_pass *
 
     singdiv__sum_add(&s->covered_ce, -e->x * log_y);
     singdiv__sum_add(&s->covered_deviance, singdiv__deviance(e->x, e->y, x_minus_y));
-    singdiv__sum_add(&s->first_order, x_minus_y * relative);
+    sum_add_overflowing(&s->first_order, x_minus_y * relative);
     sum_add_overflowing(&s->second_order, 0.5 * e->x * relative * relative);
     sum_add_overflowing(&s->inverse_square, 0.5 * e->x * ratio * ratio);
     if (e->rs > 0.0) {

@@ -31,6 +31,7 @@ SEED = 20261204
 
 EPS_VALUES = [1e-1, 3e-2, 1e-2, 1e-3, 1e-5, 1e-8, 1e-12, 1e-16, 1e-20, 1e-40,
               1e-80, 1e-150, 1e-200, 1e-250, 1e-300]
+LARGE_EPS_VALUES = [0.5, 0.9, 0.99, 1 - 2.0 ** -30]
 ALPHA_VALUES = [10.0, 1.0, 0.5, 1e-2, 1e-5, 1e-10, 1e-50, 1e-150, 1e-300]
 
 
@@ -190,6 +191,26 @@ def main():
     for eps in [1e-1, 1e-3, 1e-8]:
         q = [0.5, 0.3, 0.2, 0.0]
         write_mixture("p_rounded_q_eps_%g" % eps, 0, near_smoothed(q, eps), q, None, [eps])
+    write_mixture("large_eps_near_one_branch", 0, [0.25, 0.75], [0.3, 0.7], [1.0, 0.0],
+                  LARGE_EPS_VALUES + EPS_VALUES[:4])
+    write_mixture("large_eps_violating", 0, [0.2385, 0.5, 0.2615], [0.6173, 0.3827, 0.0],
+                  None, LARGE_EPS_VALUES)
+    write_mixture("reference_zero_on_covered", 0, [0.3, 0.3, 0.4], [0.2, 0.5, 0.3],
+                  [0.0, 0.0, 1.0])
+    for k in range(2):
+        n = 64
+        p = random_distribution(rng, n, rng.sample(range(n), 8))
+        q = random_distribution(rng, n, rng.sample(range(n), 8))
+        r = random_distribution(rng, n, rng.sample(range(n), 2)) if k else None
+        write_mixture("random_n64_%d" % k, 0, p, q, r)
+    write_mixture("subnormal_q_entry", 0, [0.5, 0.5], [1.0, 5e-324])
+    write_mixture("subnormal_p_entry", 0, [1.0, 1e-310, 0.0], [0.5, 0.0, 0.5])
+    r = [0.1, 0.2, 0.3, 0.4]
+    q = [0.5, 0.3, 0.2, 0.0]
+    for eps in [0.2385, 1e-4]:
+        rn, qn = normalised(r), normalised(q)
+        p = [float((1 - mpf(eps)) * y + mpf(eps) * z) for y, z in zip(qn, rn)]
+        write_mixture("p_rounded_q_eps_r_%g" % eps, 0, p, q, r, [eps])
     write_lidstone("lidstone_counts", 0, [0.2385, 0.5, 0.2615, 0.0], [12.0, 30.0, 0.0, 7.0])
     write_lidstone("lidstone_large_counts", 0, [0.125, 0.375, 0.5], [1e12, 0.0, 3e12])
     write_lidstone("lidstone_p_from_counts", 1, [12.0, 30.0, 0.0, 7.0], [12.0, 30.0, 0.0, 7.0])

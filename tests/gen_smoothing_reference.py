@@ -203,6 +203,10 @@ def main():
         q = random_distribution(rng, n, rng.sample(range(n), 8))
         r = random_distribution(rng, n, rng.sample(range(n), 2)) if k else None
         write_mixture("random_n64_%d" % k, 0, p, q, r)
+    write_mixture("subnormal_eps", 0, [0.2385, 0.5, 0.2615], [0.6173, 0.3827, 0.0], None,
+                  [1e-310, 5e-324])
+    write_mixture("subnormal_eps_tiny_reference", 0, [0.4, 0.35, 0.25], [0.7, 0.0, 0.3],
+                  [0.5, 1e-30, 0.5 - 1e-30], [1e-310, 5e-324])
     write_mixture("subnormal_q_entry", 0, [0.5, 0.5], [1.0, 5e-324])
     write_mixture("subnormal_p_entry", 0, [1.0, 1e-310, 0.0], [0.5, 0.0, 0.5])
     r = [0.1, 0.2, 0.3, 0.4]

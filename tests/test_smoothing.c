@@ -532,6 +532,9 @@ reference_zero_on_violating_set(void **state)
     check_status(singdiv_smoothed_kl(p, q, r, 3, 1e-3, NULL, &report), SINGDIV_OK);
     check_identical(report.value, HUGE_VAL);
     check_size(report.violating_count, 1);
+    /* finite_part = 0.5 log(0.5 / (1 - eps/2)) + 0.2 log(0.2 / (eps/2)). */
+    check_rel(report.finite_part, 0.5 * (log(0.5) - log1p(-0.5e-3)) + 0.2 * log(0.2 / 0.5e-3),
+              8 * DBL_EPSILON);
     check_status(singdiv_smoothing_slope(p, q, r, 3, 1e-3, NULL, &slope), SINGDIV_OK);
     check_identical(slope, HUGE_VAL);
 

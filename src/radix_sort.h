@@ -7,19 +7,20 @@
 
 #include <stddef.h>
 
-/* Bits per digit and digits per 64-bit key: 6 passes at most. */
-#define SINGDIV__RADIX_BITS 11
-#define SINGDIV__RADIX_DIGITS 6
+/* Bits per digit, and digits per round of passes over a 32-bit window of the key. */
+#define SINGDIV__RADIX_BITS 8
+#define SINGDIV__RADIX_DIGITS 4
 
 /* The number of size_t counters that singdiv__radix_sort() needs. */
 #define SINGDIV__RADIX_COUNTS ((size_t)SINGDIV__RADIX_DIGITS << SINGDIV__RADIX_BITS)
 
 /*
  * Sorts the n finite doubles x into out in increasing order, -0.0 before
- * +0.0, in O(n): one counting pass, then one stable scatter pass per
- * 11-bit digit of the order-preserving key, skipping digits that are the
- * same in every key. When w is not NULL, out_w receives the weights in the
- * order of out. tmp and tmp_w (tmp_w only when w is not NULL) are scratch
+ * +0.0, in O(n): a scan for the bits that vary, one counting pass, one
+ * stable scatter pass per varying 8-bit digit of a 32-bit window of the
+ * order-preserving key, and a scan that sorts runs of keys equal in that
+ * window by the rest of the key. When w is not NULL, out_w receives the
+ * weights in the order of out. tmp and tmp_w (tmp_w only when w is not NULL) are scratch
  * arrays of n doubles and counts holds SINGDIV__RADIX_COUNTS counters; none
  * of the arrays may overlap x or w. Short inputs are sorted by insertion.
  */

@@ -186,8 +186,11 @@ singdiv_smoothed_cross_entropy(const double *p, const double *q, const double *r
  * q_eps = (1 - eps) q + eps r, in the requested base, as the sum of the
  * non-negative deviance terms p_i log(p_i / q_eps,i) + q_eps,i - p_i.
  * The difference p_i - q_eps,i = (p_i - q_i) + eps (q_i - r_i) is formed in
- * double-double from exact products, so p close to q_eps keeps its digits
- * and p == q_eps gives +0.0 whenever q_eps is exact in double-double.
+ * double-double from exact products, so p close to q_eps keeps its digits.
+ * When p equals q_eps exactly, the result is +0.0 if those products are
+ * exact in double-double (short dyadic inputs, as in the tests). Otherwise
+ * the products' relative error of about 2^-104 bounds the result by about
+ * 2^-200, an estimate from that bound rather than a measurement.
  *
  * The report is that of singdiv_smoothed_cross_entropy(); finite_part is
  * the sum of p_i log(p_i / q_eps,i) over the entries where q_eps > 0.

@@ -25,7 +25,8 @@
  *            = m_V + eps sum_{i in S \ V} p_i (r_i - q_i) / q_eps,i
  *            = eps sum_i (p_i - q_eps,i) (r_i - q_i) / q_eps,i,
  *
- * the second form because sum_i (r_i - q_i) = 0. It tends to m_V as eps
+ * the second line because each term on V is p_i, the third because
+ * sum_i (r_i - q_i) = 0. It tends to m_V as eps
  * tends to 0, and KL has the same slope because H(p) does not depend on
  * eps. Derivations: docs/smoothing.md.
  *
@@ -44,15 +45,14 @@
  * - Cost: O(n) time, a few logarithms per entry, no allocation; safe to
  *   call from many threads.
  *
- * Errors, in the order they are checked (out->error or the returned status
- * names the argument, the index and the value):
- * - SINGDIV_ERR_NULL: p, q or the output pointer is NULL (a NULL output:
- *   nothing is written).
+ * Errors, in the order they are checked. Where the output has an error
+ * member (singdiv_report), it names the argument, the index and the value.
+ * - SINGDIV_ERR_NULL: the output pointer is NULL; nothing is written.
  * - SINGDIV_ERR_DOMAIN: opt->base or opt->sum_tolerance is invalid.
- * - SINGDIV_ERR_EMPTY, SINGDIV_ERR_SIZE_OVERFLOW, SINGDIV_ERR_NAN,
- *   SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE, SINGDIV_ERR_ZERO_MASS,
- *   SINGDIV_ERR_NOT_NORMALIZED: as in singdiv/discrete.h, for p, then q,
- *   then r (or the counts c).
+ * - SINGDIV_ERR_NULL, SINGDIV_ERR_EMPTY, SINGDIV_ERR_SIZE_OVERFLOW,
+ *   SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE,
+ *   SINGDIV_ERR_ZERO_MASS, SINGDIV_ERR_NOT_NORMALIZED: as in
+ *   singdiv/discrete.h, for p, then q (or the counts c), then r.
  * - SINGDIV_ERR_DOMAIN: eps outside (0, 1) or alpha not finite and > 0.
  */
 #ifndef SINGDIV_SMOOTHING_H
@@ -78,7 +78,8 @@ extern "C" {
  * slope:           m_V, the limit of the exact slope s(eps) as eps -> 0.
  * finite_part:     C for the cross-entropy, C - H(p) for KL.
  * first_order:     D, the coefficient of eps.
- * second_order:    E, the coefficient of eps^2.
+ * second_order:    E, the coefficient of eps^2. D and E overflow to +-inf
+ *                  when some q_i on S \ V is far below r_i.
  * threshold:       min over i in S \ V with r_i > 0 of q_i / r_i, or +inf
  *                  when there is no such i. For eps < threshold every
  *                  |z_i| < 1, so the power series in eps converges (the
@@ -86,7 +87,8 @@ extern "C" {
  *                  eps <= min(threshold, 1) / 2 the error of the three
  *                  terms up to first_order is below
  *                  eps^2 sum p_i (r_i/q_i - 1)^2.
- *                  Above it, the expansion does not describe the value.
+ *                  Above it, nothing guarantees that the expansion
+ *                  describes the value.
  * violating_mass:  m_V, the mass of p on V = {p > 0, q = 0}.
  * violating_count: |V|.
  * uncovered_mass:  the mass of p on U = {p > 0, q = 0, r = 0}.
@@ -124,9 +126,9 @@ typedef struct singdiv_expansion {
  *                 score comes from the smoothing constant". Above 1 for KL
  *                 when remainder < 0: then the score is smaller than the
  *                 eps term alone, and all of it is an artefact of eps.
- * slope:          the exact local slope s(eps): the score changes by
- *                 slope * log(10) (in the requested base) when eps is
- *                 divided by 10.
+ * slope:          the exact local slope s(eps): dividing eps by 10 raises
+ *                 the score by about slope * log(10), in the requested
+ *                 base.
  * violating_mass: m_V of the unsmoothed pair (p, q).
  * uncovered_mass: the mass of p on U = {p > 0, q = 0, r = 0}. When it is
  *                 not 0, value and slope are +inf and epsilon_part,
@@ -157,8 +159,8 @@ typedef enum singdiv_smoothed_divergence {
  *
  * q_eps is never formed and then passed to log: on V, log q_eps,i is
  * log eps + log r_i; elsewhere log q_i + log1p(-eps) + log1p(w) with
- * w = eps r_i / ((1 - eps) q_i) when that is at most 1, the same with q and
- * r exchanged otherwise, and log1p(-(1 - q_eps,i)) with
+ * w = eps r_i / ((1 - eps) q_i) when that is at most 1, else
+ * log eps + log r_i + log1p(1 / w), and log1p(-(1 - q_eps,i)) with
  * 1 - q_eps,i = (1 - eps)(1 - q_i) + eps (1 - r_i) near 1. Every term is
  * >= 0, so the sum keeps full relative accuracy.
  *

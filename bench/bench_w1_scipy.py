@@ -2,10 +2,10 @@
 
 Usage: bench_w1_scipy.py U_FILE V_FILE [U_WEIGHTS_FILE V_WEIGHTS_FILE] RUNS
 The files hold raw little-endian doubles. With weight files the call is
-wasserstein_distance(u, v, u_weights, v_weights); for a histogram pass the
-support points as both U_FILE and V_FILE and the masses as the weights.
-Prints the median wall-clock time of RUNS calls in milliseconds, then the
-distance.
+wasserstein_distance(u, v, u_weights, v_weights). For a histogram, pass
+the support points as both U_FILE and V_FILE and the masses as the
+weights. Prints the median CPU time of RUNS calls in milliseconds, then
+the distance.
 """
 import sys
 import time

@@ -11,6 +11,9 @@
  * Usage: bench_wasserstein [SCIPY_SCRIPT]. Prints medians of RUNS timings
  * in ns per input value (2n for samples, n for histograms) and the ratio of
  * each baseline's time to the library's (above 1: the library is faster).
+ * Times are CPU time of this process (and of the Python process for scipy),
+ * so other programs running on the machine disturb them less than they
+ * would disturb wall-clock time.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -529,6 +529,34 @@ cdf_distance_infinite_order_is_ks(void **state)
     check_identical(out, 0.75);
 }
 
+static void
+workspace_variants_match_allocating(void **state)
+{
+    double u[] = { 0.2385, 5.0, -1.0, 2.5, 2.5, 7.25 };
+    double uw[] = { 1.0, 0.5, 2.0, 0.0, 1.25, 0.125 };
+    double v[] = { 1.0, 1.5, 9.0, -2.0 };
+    size_t need = singdiv_w1_samples_workspace_size(6, 4);
+    void *ws = malloc(need);
+    double expected = -1.0;
+    double out = -1.0;
+
+    (void)state;
+    assert_non_null(ws);
+    check_status(singdiv_wk_samples(u, uw, 6, v, NULL, 4, 3.0, &expected), SINGDIV_OK);
+    check_status(singdiv_wk_samples_workspace(u, uw, 6, v, NULL, 4, 3.0, ws, need, &out, NULL),
+                 SINGDIV_OK);
+    check_identical(out, expected);
+    check_status(singdiv_cdf_distance_samples(u, uw, 6, v, NULL, 4, 2.0, &expected), SINGDIV_OK);
+    check_status(singdiv_cdf_distance_samples_workspace(u, uw, 6, v, NULL, 4, 2.0, ws, need,
+                                                        &out, NULL),
+                 SINGDIV_OK);
+    check_identical(out, expected);
+    check_status(singdiv_cdf_distance_samples_workspace(u, uw, 6, v, NULL, 4, 2.0, ws, need / 2,
+                                                        &out, NULL),
+                 SINGDIV_ERR_WORKSPACE);
+    free(ws);
+}
+
 /* ---- statuses ---- */
 
 static void
@@ -726,6 +754,7 @@ w1_hist_statuses(void **state)
     check_status(singdiv_w1_hist(NULL, p, q, 3, NULL, &out), SINGDIV_ERR_NULL);
     check_status(singdiv_w1_hist(x, NULL, q, 3, NULL, &out), SINGDIV_ERR_NULL);
     check_status(singdiv_w1_hist(x, p, q, 0, NULL, &out), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_w1_hist(x, p, q, SIZE_MAX / 2, NULL, &out), SINGDIV_ERR_SIZE_OVERFLOW);
     opt.base = -2.0;
     check_status(singdiv_w1_hist(x, p, q, 3, &opt, &out), SINGDIV_ERR_DOMAIN);
     opt.base = 0.0;
@@ -1044,7 +1073,13 @@ w1_matches_exact_references(void **state)
         double max_ulp;
         double actual = evaluate_case(&c, &max_ulp);
         uint64_t ulp = check_ulp_distance(actual, c.expected);
-        int slot = c.kind[0] == 'h' ? 2 : c.kind[0] == 'w' && c.kind[1] == '1' ? 0 : 1;
+        int slot = 1;
+
+        if (strncmp(c.kind, "hist", 4) == 0) {
+            slot = 2;
+        } else if (strcmp(c.kind, "w1") == 0) {
+            slot = 0;
+        }
 
         if (ulp > worst[slot]) {
             worst[slot] = ulp;
@@ -1100,6 +1135,7 @@ main(void)
         cmocka_unit_test(wk_grows_with_order),
         cmocka_unit_test(cdf_distance_order_one_is_w1),
         cmocka_unit_test(cdf_distance_infinite_order_is_ks),
+        cmocka_unit_test(workspace_variants_match_allocating),
         cmocka_unit_test(w1_statuses_name_argument),
         cmocka_unit_test(w1_size_overflow_rejected),
         cmocka_unit_test(wk_order_below_one_rejected),

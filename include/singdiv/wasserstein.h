@@ -161,10 +161,13 @@ singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
  * their relative accuracy: within 4 ulp of the exact value, checked
  * against exact rational references.
  *
- * Errors: SINGDIV_ERR_NULL (x, p, q or out), SINGDIV_ERR_DOMAIN (opt),
- * then p and q as in singdiv/discrete.h (SINGDIV_ERR_EMPTY, _SIZE_OVERFLOW,
- * _NAN, _INFINITE, _NEGATIVE, _ZERO_MASS, _NOT_NORMALIZED), then x
- * (SINGDIV_ERR_NAN, _INFINITE, _UNSORTED); singdiv_check_distribution()
+ * Errors, in the order they are checked: SINGDIV_ERR_NULL when out or x
+ * is NULL. Then opt and p and q as singdiv/discrete.h checks them:
+ * SINGDIV_ERR_DOMAIN, then for p and then q SINGDIV_ERR_NULL,
+ * SINGDIV_ERR_EMPTY, SINGDIV_ERR_SIZE_OVERFLOW, SINGDIV_ERR_NAN,
+ * SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE, SINGDIV_ERR_ZERO_MASS and
+ * SINGDIV_ERR_NOT_NORMALIZED. Last, the entries of x: SINGDIV_ERR_NAN,
+ * SINGDIV_ERR_INFINITE and SINGDIV_ERR_UNSORTED. singdiv_check_distribution()
  * and singdiv_check_support() report the index. O(n), no allocation.
  */
 SINGDIV_EXPORT singdiv_status

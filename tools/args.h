@@ -14,7 +14,7 @@
 
 #include <singdiv/singdiv.h>
 
-/* Most options one subcommand accepts, and most file names. */
+/* Maximum number of options of one subcommand, and of file names. */
 #define CLI_MAX_OPTIONS 24
 #define CLI_MAX_FILES 4
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Deepest nesting of objects and arrays. */
+/* Maximum nesting depth of objects and arrays. */
 #define CLI_JSON_MAX_DEPTH 16
 
 typedef struct cli_json {

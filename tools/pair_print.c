@@ -6,7 +6,7 @@
 
 #include "pair_report.h"
 
-/* Longest entry name shown in the text report before it is cut. */
+/* Maximum length of an entry name in the text report; longer names are cut. */
 #define CLI_NAME_WIDTH 40
 
 static void

@@ -115,7 +115,7 @@ select_top(const double *x, double sum, const size_t *indices, size_t count, siz
         if (size < top) {
             out->top[size++] = e;
             sift_up(out->top, size - 1);
-        } else if (heavier(&e, &out->top[0])) {
+        } else if (size > 0 && heavier(&e, &out->top[0])) {
             out->top[0] = e;
             sift_down(out->top, size, 0);
         }

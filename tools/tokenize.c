@@ -7,7 +7,7 @@
 #include "diag.h"
 #include "tokenize.h"
 
-/* Longest UTF-8 encoding of one character. */
+/* Maximum length in bytes of one UTF-8 character. */
 #define UTF8_MAX 4
 
 typedef struct token_sink {
@@ -68,6 +68,25 @@ utf8_error(const cli_source *src, int c, const char *what)
     return text_error(src, src->line, src->column, c, what);
 }
 
+/* Returns the length of the UTF-8 sequence that starts with byte c, or 0 if c cannot start one. */
+static size_t
+utf8_length_from_lead(int c)
+{
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        return 2;
+    }
+    if (c >= 0xe0 && c <= 0xef) {
+        return 3;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        return 4;
+    }
+    return 0;
+}
+
 /*
  * Reads the rest of the UTF-8 character whose lead byte c was just read,
  * storing its bytes in out and its length in *length. Rejects stray
@@ -79,13 +98,14 @@ read_utf8(cli_source *src, int c, unsigned char out[UTF8_MAX], size_t *length,
           unsigned long *code_point)
 {
     static const unsigned long min_value[UTF8_MAX + 1] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t need = c < 0x80 ? 1 : c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-    unsigned long cp = need == 1 ? (unsigned long)c
-                       : (unsigned long)c & (need == 2 ? 0x1fu : need == 3 ? 0x0fu : 0x07u);
+    /* The payload bits of the lead byte, by sequence length. */
+    static const unsigned long lead_mask[UTF8_MAX + 1] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    size_t need = utf8_length_from_lead(c);
+    unsigned long cp = (unsigned long)c & lead_mask[need];
     unsigned long long line = src->line;
     unsigned long long column = src->column;
 
-    if (need == 0 || (need == 3 && c > 0xef)) {
+    if (need == 0) {
         return utf8_error(src, c, "invalid UTF-8 byte");
     }
     out[0] = (unsigned char)c;

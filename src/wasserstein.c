@@ -26,6 +26,19 @@
 #include "internal.h"
 #include "radix_sort.h"
 
+/*
+ * The loops that form exact products are compiled twice on x86-64, with
+ * and without the FMA instructions, and the loader picks the version the
+ * processor supports. Without them fma() is a library call in the inner
+ * loop. fma rounds once either way, so both versions give the same bits.
+ */
+#if defined(__x86_64__) && defined(__ELF__) && defined(__linux__) \
+    && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__) && __GNUC__ >= 6)
+#define FMA_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define FMA_CLONES
+#endif
+
 /* A validated sample: values, weights (NULL for equal weights), scaled total. */
 typedef struct sample {
     const double *x;
@@ -238,6 +251,7 @@ w1_equal_lengths(const sample *u, const sample *v, double sigma)
     return (singdiv__sum_value(&s) / (double)u->n) / sigma;
 }
 
+FMA_CLONES
 static double
 w1_sorted(const sample *u, const sample *v)
 {
@@ -261,6 +275,7 @@ w1_sorted(const sample *u, const sample *v)
 }
 
 /* Returns the largest scaled |u_i - v_j| over the pairs that carry mass. */
+FMA_CLONES
 static double
 coupling_max_distance(const sample *u, const sample *v, double sigma)
 {
@@ -281,6 +296,7 @@ coupling_max_distance(const sample *u, const sample *v, double sigma)
     return largest;
 }
 
+FMA_CLONES
 static double
 wk_sorted(const sample *u, const sample *v, double k)
 {
@@ -377,6 +393,7 @@ cdf_walk_next(cdf_walk *c, double *gap, double *length)
     return 1;
 }
 
+FMA_CLONES
 static double
 cdf_sorted(const sample *u, const sample *v, double k)
 {
@@ -758,6 +775,7 @@ singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
  * D_i = sum_{m <= i} (p_m Q - q_m P) is accumulated in double-double from
  * exact products, and W1 = sum |D_i| (x_{i+1} - x_i) / (P Q).
  */
+FMA_CLONES
 static double
 w1_hist_sweep(const double *x, const double *p, const double *q, size_t n,
               const singdiv__pair *c)
@@ -772,10 +790,22 @@ w1_hist_sweep(const double *x, const double *p, const double *q, size_t n,
         singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
         singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
         singdiv__dd step = singdiv__two_sum(a.hi, -b.hi);
+        singdiv__dd t;
 
         /* step.hi is exact; the low parts are below ulp(a) and round once. */
         step.lo += (a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo);
-        gap = dd_add_dd(gap, step);
+
+        /*
+         * Cascaded sum: only gap.hi + step.hi is on the dependency chain, its
+         * exact error joins gap.lo, and every 64 points gap.lo is folded back
+         * so that it stays below 64 ulp of gap.hi.
+         */
+        t = singdiv__two_sum(gap.hi, step.hi);
+        gap.hi = t.hi;
+        gap.lo += t.lo + step.lo;
+        if (i % 64 == 63) {
+            gap = singdiv__two_sum(gap.hi, gap.lo);
+        }
         singdiv__sum_add(&s, fabs(gap.hi + gap.lo) * scaled_distance(x[i + 1], x[i], sigma));
     }
     return (singdiv__sum_value(&s) / c->pq) / sigma;

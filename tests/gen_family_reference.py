@@ -190,7 +190,7 @@ def cases():
     out.append(("counts_tiny_sum", 1,
                 explicit([3e-310, 1e-310, 2e-312], [1e-310, 1e-310, 1e-310])))
     for c in (0.5, 1e-4, 1e-9):
-        n = 10**6
+        n = 10**5
         a = (1.0 + c) / n
         b = (1.0 - c) / n
         out.append((f"long_two_level_c{c:g}", 0, [(n // 2, 1.0 / n, a), (n // 2, 1.0 / n, b)]))

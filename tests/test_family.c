@@ -443,6 +443,10 @@ renyi_max_infinite_on_violating_set(void **state)
     check_ulp(r.violating_mass, 0.25, 0);
 }
 
+static singdiv_status
+skew_js_tenth(const double *p, const double *q, size_t n, const singdiv_options *opt,
+              singdiv_report *out);
+
 static void
 identical_inputs_give_exact_zero(void **state)
 {
@@ -461,6 +465,9 @@ identical_inputs_give_exact_zero(void **state)
     check_identical(value_of(singdiv_hellinger, p, p, N_OF(p)), 0.0);
     check_identical(value_of(singdiv_bhattacharyya_coefficient, p, p, N_OF(p)), 1.0);
     check_identical(value_of(singdiv_bhattacharyya_angle, p, p, N_OF(p)), 0.0);
+    check_identical(value_of(singdiv_hellinger_squared, p, p, N_OF(p)), 0.0);
+    check_identical(value_of(singdiv_psi, p, p, N_OF(p)), 0.0);
+    check_identical(value_of(skew_js_tenth, p, p, N_OF(p)), 0.0);
 }
 
 static void
@@ -579,6 +586,7 @@ squared_divergences_break_triangle_inequality(void **state)
                       + value_of(singdiv_hellinger_squared, u, q, 2));
     assert_true(value_of(singdiv_js, p, q, 2)
                 > value_of(singdiv_js, p, u, 2) + value_of(singdiv_js, u, q, 2));
+    assert_true(renyi_of(p, q, 2, 0.5) > renyi_of(p, u, 2, 0.5) + renyi_of(u, q, 2, 0.5));
 }
 
 static void
@@ -618,6 +626,10 @@ asymmetric_divergences_differ_when_swapped(void **state)
     assert_true(fabs(value_of(singdiv_pearson_chi2, p, q, 3)
                      - value_of(singdiv_pearson_chi2, q, p, 3)) > 0.1);
     assert_true(fabs(value_of(singdiv_kl, p, q, 3) - value_of(singdiv_kl, q, p, 3)) > 0.01);
+    assert_true(fabs(value_of(singdiv_cross_entropy, p, q, 3)
+                     - value_of(singdiv_cross_entropy, q, p, 3)) > 0.01);
+    assert_true(fabs(value_of(singdiv_neyman_chi2, p, q, 3)
+                     - value_of(singdiv_neyman_chi2, q, p, 3)) > 0.1);
 }
 
 static void
@@ -763,6 +775,9 @@ skew_js_swaps_with_weight(void **state)
         check_status(singdiv_skew_js(q, p, N_OF(p), 0.75, &opt, &backward), SINGDIV_OK);
         check_ulp(forward.value, backward.value, 4);
         assert_true(forward.value <= -0.25 * log(0.25) - 0.75 * log(0.75));
+        /* With pi != 1/2 the divergence itself is not symmetric. */
+        check_status(singdiv_skew_js(q, p, N_OF(p), 0.25, &opt, &backward), SINGDIV_OK);
+        assert_true(forward.value != backward.value);
     }
 }
 

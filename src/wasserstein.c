@@ -577,18 +577,29 @@ check_values(const request *r, singdiv_error *err, sample *u, sample *v)
     return SINGDIV_OK;
 }
 
-size_t
-singdiv_w1_samples_workspace_size(size_t nu, size_t nv)
+/*
+ * Returns the bytes of scratch space: the radix counters, then the sorted
+ * values of both sides and one scratch array as long as the longer side,
+ * then the same three arrays for the weights when weighted is set.
+ * SIZE_MAX when the size does not fit in a size_t.
+ */
+static size_t
+scratch_bytes(size_t nu, size_t nv, int weighted)
 {
     size_t counts_bytes = SINGDIV__RADIX_COUNTS * sizeof(size_t);
     size_t limit = (SIZE_MAX - counts_bytes) / sizeof(double) / 6;
     size_t longer = nu > nv ? nu : nv;
 
-    /* Sorted values and weights of both sides, and one scratch pair for the longer. */
     if (longer > limit) {
         return SIZE_MAX;
     }
-    return counts_bytes + (2 * nu + 2 * nv + 2 * longer) * sizeof(double);
+    return counts_bytes + (weighted ? 2 : 1) * (nu + nv + longer) * sizeof(double);
+}
+
+size_t
+singdiv_w1_samples_workspace_size(size_t nu, size_t nv)
+{
+    return scratch_bytes(nu, nv, 1);
 }
 
 static int
@@ -605,12 +616,13 @@ static void
 sort_into(void *workspace, sample *u, sample *v)
 {
     size_t *counts = workspace;
+    size_t longer = u->n > v->n ? u->n : v->n;
     double *sorted_u = (double *)(counts + SINGDIV__RADIX_COUNTS);
-    double *sorted_u_w = sorted_u + u->n;
-    double *sorted_v = sorted_u_w + u->n;
-    double *sorted_v_w = sorted_v + v->n;
-    double *tmp = sorted_v_w + v->n;
-    double *tmp_w = tmp + (u->n > v->n ? u->n : v->n);
+    double *sorted_v = sorted_u + u->n;
+    double *tmp = sorted_v + v->n;
+    double *sorted_u_w = tmp + longer;
+    double *sorted_v_w = sorted_u_w + u->n;
+    double *tmp_w = sorted_v_w + v->n;
 
     singdiv__radix_sort(u->x, u->w, u->n, sorted_u, sorted_u_w, tmp, tmp_w, counts);
     singdiv__radix_sort(v->x, v->w, v->n, sorted_v, sorted_v_w, tmp, tmp_w, counts);
@@ -656,7 +668,8 @@ run(const request *r, void *workspace, size_t workspace_size, int allocate,
     }
 
     if (allocate) {
-        workspace = malloc(singdiv_w1_samples_workspace_size(r->nu, r->nv));
+        /* Unweighted samples need only the first half of the documented size. */
+        workspace = malloc(scratch_bytes(r->nu, r->nv, u.w != NULL || v.w != NULL));
         if (workspace == NULL) {
             return singdiv__fail(err, SINGDIV_ERR_NO_MEMORY, "workspace", SINGDIV_NO_INDEX, NAN);
         }

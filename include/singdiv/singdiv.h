@@ -9,6 +9,10 @@
 #include <singdiv/status.h>
 #include <singdiv/options.h>
 #include <singdiv/discrete.h>
+#include <singdiv/logits.h>
+#include <singdiv/batch.h>
+#include <singdiv/float32.h>
+#include <singdiv/accumulator.h>
 #include <singdiv/family.h>
 #include <singdiv/singularity.h>
 #include <singdiv/smoothing.h>

@@ -1,0 +1,1050 @@
+/*
+ * Mergeable accumulators: raw double-double sums per chunk, merged by
+ * addition, finalised with the exact normalising sums. The derivation of
+ * each finalisation is in include/singdiv/accumulator.h.
+ */
+#include <float.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "logits_internal.h"
+
+/* Slots of acc->sums; the meaning of slots 3 to 6 depends on the kind. */
+enum {
+    SUM_P = 0,           /* p over every entry (CE, H: except the held one) */
+    SUM_P_VIOLATING = 1, /* p over V */
+    SUM_P_COVERED = 2,   /* p over S(p) \ V (CE, H: except the held one) */
+    SUM_Q = 3,           /* CE, H, KL: q over every entry (CE, H: except the held one) */
+    SUM_Q_REVERSE = 4,   /* CE, H, KL: q over F (CE, H: except the held one) */
+    SUM_LOG_MANTISSA = 5, /* CE, H: p_i log m_i over the covered support */
+    SUM_EXPONENT = 6,     /* CE, H: p_i e_i over the covered support */
+    SUM_Q_COVERED = 5,    /* KL: q over S(p) \ V */
+    SUM_DEVIANCE = 6,     /* KL: p_i log(p_i / q_i) - p_i + q_i over S(p) \ V */
+    SUM_REST = 3,         /* logits: exp(s_i) over finite logits but one at the maximum */
+    SUM_EXP_REVERSE = 4,  /* logits: exp(s_i) over F */
+    SUM_GAP = 5           /* logits: -p_i s_i >= 0 over S(p) \ V; +inf on overflow */
+};
+
+/* log 2 as a double-double. */
+static const singdiv__dd ln2 = { 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56 };
+
+static singdiv__dd
+get_sum(const singdiv_accumulator *acc, int slot)
+{
+    singdiv__dd s = { acc->sums[slot][0], acc->sums[slot][1] };
+
+    return s;
+}
+
+static void
+set_sum(singdiv_accumulator *acc, int slot, singdiv__dd s)
+{
+    acc->sums[slot][0] = s.hi;
+    acc->sums[slot][1] = s.lo;
+}
+
+static double
+dd_value(singdiv__dd a)
+{
+    return a.hi + a.lo;
+}
+
+/* Returns a + b, both double-doubles, to about 2^-104 relative to |a| + |b|. */
+static singdiv__dd
+dd_add_dd(singdiv__dd a, singdiv__dd b)
+{
+    singdiv__dd s = singdiv__two_sum(a.hi, b.hi);
+    singdiv__dd r;
+
+    s.lo += a.lo + b.lo;
+    r.hi = s.hi + s.lo;
+    r.lo = s.lo - (r.hi - s.hi);
+    return r;
+}
+
+/* Returns a * b, both double-doubles, to about 2^-104 relative. */
+static singdiv__dd
+dd_mul_dd(singdiv__dd a, singdiv__dd b)
+{
+    singdiv__dd p = singdiv__two_prod(a.hi, b.hi);
+    singdiv__dd r;
+
+    p.lo += a.hi * b.lo + a.lo * b.hi;
+    r.hi = p.hi + p.lo;
+    r.lo = p.lo - (r.hi - p.hi);
+    return r;
+}
+
+static singdiv__dd
+dd_of(double x)
+{
+    singdiv__dd r = { x, 0.0 };
+
+    return r;
+}
+
+/* Adds x to a slot. */
+static void
+add_to(singdiv_accumulator *acc, int slot, double x)
+{
+    singdiv__dd s = get_sum(acc, slot);
+
+    singdiv__dd_add(&s, x);
+    set_sum(acc, slot, s);
+}
+
+/* Adds the exact product a * b to a slot. */
+static void
+add_product(singdiv_accumulator *acc, int slot, double a, double b)
+{
+    set_sum(acc, slot, dd_add_dd(get_sum(acc, slot), singdiv__two_prod(a, b)));
+}
+
+/* Adds a non-negative term to the gap sum, which becomes +inf for good on overflow. */
+static void
+add_gap(singdiv_accumulator *acc, singdiv__dd term)
+{
+    singdiv__dd s = get_sum(acc, SUM_GAP);
+
+    if (isinf(s.hi) || isinf(term.hi)) {
+        s.hi = HUGE_VAL;
+        s.lo = 0.0;
+    } else {
+        s = dd_add_dd(s, term);
+        s.lo = isinf(s.hi) ? 0.0 : s.lo;
+    }
+    set_sum(acc, SUM_GAP, s);
+}
+
+static int
+is_logits_kind(int kind)
+{
+    return kind == SINGDIV_ACCUMULATE_LOGSUMEXP || kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY ||
+           kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX;
+}
+
+static int
+is_probability_kind(int kind)
+{
+    return kind == SINGDIV_ACCUMULATE_ENTROPY || kind == SINGDIV_ACCUMULATE_CROSS_ENTROPY ||
+           kind == SINGDIV_ACCUMULATE_KL;
+}
+
+static void
+clear_state(singdiv_accumulator *acc, int kind, const singdiv_options *resolved)
+{
+    /* Member by member, so that padding stays zero and states compare with memcmp. */
+    memset(acc, 0, sizeof *acc);
+    acc->kind = kind;
+    acc->options.normalize = resolved->normalize != 0;
+    acc->options.base = resolved->base;
+    acc->options.sum_tolerance = resolved->sum_tolerance;
+    acc->temperature = 1.0;
+    acc->max_logit = -HUGE_VAL;
+}
+
+singdiv_status
+singdiv_accumulator_init(singdiv_accumulator *acc, singdiv_accumulator_kind kind,
+                         const singdiv_options *opt, singdiv_error *err)
+{
+    singdiv_options resolved;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (!is_probability_kind((int)kind)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "kind", SINGDIV_NO_INDEX, (double)kind);
+    }
+    status = singdiv__resolve_options(opt, &resolved, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    clear_state(acc, (int)kind, &resolved);
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_accumulator_init_logits(singdiv_accumulator *acc, singdiv_accumulator_kind kind,
+                                size_t target, double temperature,
+                                const singdiv_options *opt, singdiv_error *err)
+{
+    singdiv_options resolved;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (!is_logits_kind((int)kind)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "kind", SINGDIV_NO_INDEX, (double)kind);
+    }
+    status = singdiv__resolve_options(opt, &resolved, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (!(isfinite(temperature) && temperature > 0.0)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "temperature", SINGDIV_NO_INDEX,
+                             temperature);
+    }
+
+    clear_state(acc, (int)kind, &resolved);
+    acc->temperature = temperature;
+    acc->target = kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX ? target : 0;
+    return SINGDIV_OK;
+}
+
+/* Checks the entries of one chunk: finite and >= 0; an all-zero chunk is valid. */
+static singdiv_status
+check_chunk(const double *x, size_t n, size_t offset, const char *argument, singdiv_error *err)
+{
+    singdiv__dd sum;
+    singdiv_status status;
+
+    if (n == 0) {
+        return SINGDIV_OK;
+    }
+    if (x == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, NAN);
+    }
+    status = singdiv__check_nonnegative(x, n, argument, err, &sum);
+    if (status == SINGDIV_ERR_ZERO_MASS) {
+        singdiv__clear_error(err);
+        return SINGDIV_OK;
+    }
+    if (status != SINGDIV_OK && err != NULL && err->index != SINGDIV_NO_INDEX) {
+        err->index += offset;
+    }
+    return status;
+}
+
+/* Checks that offset + n and the running entry count fit in size_t. */
+static singdiv_status
+check_range(const singdiv_accumulator *acc, size_t n, size_t offset, singdiv_error *err)
+{
+    if (n > SIZE_MAX - offset) {
+        return singdiv__fail(err, SINGDIV_ERR_SIZE_OVERFLOW, "offset", SINGDIV_NO_INDEX,
+                             (double)offset);
+    }
+    if (n > SIZE_MAX - acc->entries) {
+        return singdiv__fail(err, SINGDIV_ERR_SIZE_OVERFLOW, "n", SINGDIV_NO_INDEX, (double)n);
+    }
+    return SINGDIV_OK;
+}
+
+static void
+extend_range(singdiv_accumulator *acc, size_t n, size_t offset)
+{
+    acc->entries += n;
+    if (n > 0 && offset + n > acc->end) {
+        acc->end = offset + n;
+    }
+}
+
+/* Adds one entry to the cross-entropy (or entropy) sums. */
+static void
+add_cross_entropy_entry(singdiv_accumulator *acc, double p, double q)
+{
+    add_to(acc, SUM_P, p);
+    add_to(acc, SUM_Q, q);
+    if (p > 0.0 && q > 0.0) {
+        int exponent;
+        double mantissa = frexp(q, &exponent);
+
+        add_to(acc, SUM_P_COVERED, p);
+        /* NOTE: unlike the single call, p is not rescaled, so p_i below about 2^-1000 lose digits here. */
+        add_product(acc, SUM_LOG_MANTISSA, p, log(mantissa));
+        add_product(acc, SUM_EXPONENT, p, (double)exponent);
+    } else if (p > 0.0) {
+        add_to(acc, SUM_P_VIOLATING, p);
+        acc->violating_count++;
+    } else if (q > 0.0) {
+        add_to(acc, SUM_Q_REVERSE, q);
+        acc->reverse_count++;
+    }
+}
+
+/*
+ * Offers an entry for the held place (largest q, then smallest index);
+ * the entry that loses goes into the sums.
+ */
+static void
+offer_cross_entropy_entry(singdiv_accumulator *acc, size_t index, double p, double q)
+{
+    int wins = q > 0.0 && (!acc->has_held || q > acc->held_q ||
+                           (q == acc->held_q && index < acc->held_index));
+
+    if (!wins) {
+        add_cross_entropy_entry(acc, p, q);
+        return;
+    }
+    if (acc->has_held) {
+        add_cross_entropy_entry(acc, acc->held_p, acc->held_q);
+    }
+    acc->has_held = 1;
+    acc->held_index = index;
+    acc->held_p = p;
+    acc->held_q = q;
+}
+
+static void
+add_kl_entry(singdiv_accumulator *acc, double p, double q)
+{
+    add_to(acc, SUM_P, p);
+    add_to(acc, SUM_Q, q);
+    if (p > 0.0 && q > 0.0) {
+        add_to(acc, SUM_P_COVERED, p);
+        add_to(acc, SUM_Q_COVERED, q);
+        add_to(acc, SUM_DEVIANCE, singdiv__deviance(p, q, p - q));
+    } else if (p > 0.0) {
+        add_to(acc, SUM_P_VIOLATING, p);
+        acc->violating_count++;
+    } else if (q > 0.0) {
+        add_to(acc, SUM_Q_REVERSE, q);
+        acc->reverse_count++;
+    }
+}
+
+singdiv_status
+singdiv_accumulator_add(singdiv_accumulator *acc, const double *p, const double *q,
+                        size_t n, size_t offset, singdiv_error *err)
+{
+    int entropy;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (!is_probability_kind(acc->kind)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
+    }
+    entropy = acc->kind == SINGDIV_ACCUMULATE_ENTROPY;
+    status = check_range(acc, n, offset, err);
+    if (status == SINGDIV_OK) {
+        status = check_chunk(p, n, offset, "p", err);
+    }
+    if (status == SINGDIV_OK && !entropy) {
+        status = check_chunk(q, n, offset, "q", err);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        double qi = entropy ? p[i] : q[i];
+
+        if (acc->kind == SINGDIV_ACCUMULATE_KL) {
+            add_kl_entry(acc, p[i], qi);
+        } else {
+            offer_cross_entropy_entry(acc, offset + i, p[i], qi);
+        }
+    }
+    extend_range(acc, n, offset);
+    return SINGDIV_OK;
+}
+
+/*
+ * Moves the reference of the logits sums from acc->max_logit to a larger
+ * new_max: exp(s_i) shrinks by f = exp((old - new) / T), the element at the
+ * old maximum joins the rest, and every covered -p_i s_i grows by
+ * (new - old) / T.
+ */
+static void
+rescale(singdiv_accumulator *acc, double new_max)
+{
+    singdiv__dd gap = singdiv__scaled_gap(acc->max_logit, new_max, acc->temperature);
+    singdiv__dd factor = dd_of(singdiv__exp_dd(gap));
+    singdiv__dd covered = get_sum(acc, SUM_P_COVERED);
+    singdiv__dd rest = dd_add_dd(get_sum(acc, SUM_REST), dd_of(1.0));
+
+    set_sum(acc, SUM_REST, dd_mul_dd(rest, factor));
+    set_sum(acc, SUM_EXP_REVERSE, dd_mul_dd(get_sum(acc, SUM_EXP_REVERSE), factor));
+    if (covered.hi > 0.0) {
+        singdiv__dd shift = { -gap.hi, -gap.lo };
+
+        add_gap(acc, isinf(gap.hi) ? shift : dd_mul_dd(covered, shift));
+    }
+    acc->max_logit = new_max;
+}
+
+/* The target mass of entry `index` of a logits accumulator. */
+static double
+target_mass(const singdiv_accumulator *acc, const double *p, size_t i, size_t index)
+{
+    if (acc->kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY) {
+        return p[i];
+    }
+    if (acc->kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX) {
+        return index == acc->target ? 1.0 : 0.0;
+    }
+    return 0.0;
+}
+
+/* Adds one logit and its target mass; `implicit` marks the element counted as exp(0) = 1. */
+static void
+add_logit_entry(singdiv_accumulator *acc, double p, double logit, int implicit)
+{
+    singdiv__dd gap;
+    double e = 1.0;
+
+    add_to(acc, SUM_P, p);
+    if (logit == -HUGE_VAL) {
+        if (p > 0.0) {
+            add_to(acc, SUM_P_VIOLATING, p);
+            acc->violating_count++;
+        }
+        return;
+    }
+    acc->finite_count++;
+    gap = singdiv__scaled_gap(logit, acc->max_logit, acc->temperature);
+    if (!implicit) {
+        e = singdiv__exp_dd(gap);
+        add_to(acc, SUM_REST, e);
+    }
+    if (p > 0.0) {
+        add_to(acc, SUM_P_COVERED, p);
+        add_gap(acc, dd_of(isinf(gap.hi) ? HUGE_VAL : -p * (gap.hi + gap.lo)));
+    } else if (acc->kind != SINGDIV_ACCUMULATE_LOGSUMEXP) {
+        add_to(acc, SUM_EXP_REVERSE, e);
+        acc->reverse_count++;
+    }
+}
+
+static singdiv_status
+check_logits_chunk(const singdiv_accumulator *acc, const double *p, const double *logits,
+                   size_t n, size_t offset, singdiv_error *err)
+{
+    singdiv_status status = check_range(acc, n, offset, err);
+
+    if (status == SINGDIV_OK && acc->kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY) {
+        status = check_chunk(p, n, offset, "p", err);
+    }
+    if (status == SINGDIV_OK && n > 0 && logits == NULL) {
+        status = singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+    }
+    if (status == SINGDIV_OK && n > 0) {
+        status = singdiv__check_logits(logits, n, offset, "logits", err);
+    }
+    return status;
+}
+
+singdiv_status
+singdiv_accumulator_add_logits(singdiv_accumulator *acc, const double *p,
+                               const double *logits, size_t n, size_t offset,
+                               singdiv_error *err)
+{
+    double chunk_max = -HUGE_VAL;
+    int implicit_pending = 0;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (!is_logits_kind(acc->kind)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
+    }
+    status = check_logits_chunk(acc, p, logits, n, offset, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    /* One rescaling per chunk: move to the chunk's maximum first. */
+    for (size_t i = 0; i < n; i++) {
+        chunk_max = fmax(chunk_max, logits[i]);
+    }
+    if (chunk_max > acc->max_logit) {
+        if (acc->finite_count > 0) {
+            rescale(acc, chunk_max);
+        }
+        acc->max_logit = chunk_max;
+        implicit_pending = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int implicit = implicit_pending && logits[i] == acc->max_logit;
+
+        add_logit_entry(acc, target_mass(acc, p, i, offset + i), logits[i], implicit);
+        implicit_pending = implicit_pending && !implicit;
+    }
+    extend_range(acc, n, offset);
+    return SINGDIV_OK;
+}
+
+static int
+same_configuration(const singdiv_accumulator *a, const singdiv_accumulator *b)
+{
+    return a->kind == b->kind && a->options.normalize == b->options.normalize &&
+           a->options.base == b->options.base &&
+           a->options.sum_tolerance == b->options.sum_tolerance &&
+           a->temperature == b->temperature && a->target == b->target;
+}
+
+static void
+add_all_sums(singdiv_accumulator *acc, const singdiv_accumulator *other)
+{
+    for (int slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {
+        if (slot == SUM_GAP && is_logits_kind(acc->kind)) {
+            add_gap(acc, get_sum(other, slot));
+        } else {
+            set_sum(acc, slot, dd_add_dd(get_sum(acc, slot), get_sum(other, slot)));
+        }
+    }
+}
+
+/* Merges the logits sums, both moved to the larger of the two maxima. */
+static void
+merge_logits(singdiv_accumulator *acc, const singdiv_accumulator *other)
+{
+    singdiv_accumulator moved = *other;
+    int both = acc->finite_count > 0 && other->finite_count > 0;
+
+    if (both && acc->max_logit < moved.max_logit) {
+        rescale(acc, moved.max_logit);
+    } else if (both && moved.max_logit < acc->max_logit) {
+        rescale(&moved, acc->max_logit);
+    } else if (both) {
+        /* Equal maxima: each side counts one element as an implicit 1. */
+        add_to(acc, SUM_REST, 1.0);
+    }
+    add_all_sums(acc, &moved);
+    acc->max_logit = fmax(acc->max_logit, other->max_logit);
+}
+
+singdiv_status
+singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *other,
+                          singdiv_error *err)
+{
+    singdiv_accumulator copy;
+
+    singdiv__clear_error(err);
+    if (acc == NULL || other == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "other",
+                             SINGDIV_NO_INDEX, NAN);
+    }
+    if (!same_configuration(acc, other)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "other", SINGDIV_NO_INDEX, NAN);
+    }
+    if (other->entries > SIZE_MAX - acc->entries) {
+        return singdiv__fail(err, SINGDIV_ERR_SIZE_OVERFLOW, "other", SINGDIV_NO_INDEX,
+                             (double)other->entries);
+    }
+
+    copy = *other; /* acc and other may alias */
+    if (is_logits_kind(acc->kind)) {
+        merge_logits(acc, &copy);
+    } else {
+        add_all_sums(acc, &copy);
+        if (copy.has_held) {
+            offer_cross_entropy_entry(acc, copy.held_index, copy.held_p, copy.held_q);
+        }
+    }
+    acc->entries += copy.entries;
+    acc->end = acc->end > copy.end ? acc->end : copy.end;
+    acc->violating_count += copy.violating_count;
+    acc->reverse_count += copy.reverse_count;
+    acc->finite_count += copy.finite_count;
+    return SINGDIV_OK;
+}
+
+static void
+report_reset(singdiv_report *out)
+{
+    out->value = NAN;
+    out->finite_part = NAN;
+    out->violating_mass = NAN;
+    out->violating_count = 0;
+    out->reverse_mass = NAN;
+    out->reverse_count = 0;
+    singdiv__clear_error(&out->error);
+}
+
+/* Checks that chunks were added and that they tile [0, end). */
+static singdiv_status
+check_coverage(const singdiv_accumulator *acc, singdiv_error *err)
+{
+    if (acc->entries == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (acc->entries != acc->end) {
+        return singdiv__fail(err, SINGDIV_ERR_INDEX, "acc", SINGDIV_NO_INDEX,
+                             (double)acc->entries);
+    }
+    return SINGDIV_OK;
+}
+
+/* Validates a total as singdiv__check_distribution() validates a sum. */
+static singdiv_status
+check_total(const singdiv_accumulator *acc, singdiv__dd total, const char *argument,
+            singdiv_error *err)
+{
+    singdiv__dd off;
+
+    if (total.hi == 0.0) {
+        return singdiv__fail(err, SINGDIV_ERR_ZERO_MASS, argument, SINGDIV_NO_INDEX, 0.0);
+    }
+    if (!isfinite(total.hi)) {
+        return singdiv__fail(err, SINGDIV_ERR_INFINITE, argument, SINGDIV_NO_INDEX, total.hi);
+    }
+    if (!acc->options.normalize) {
+        off = singdiv__two_sum(total.hi, -1.0);
+        off.hi += off.lo + total.lo;
+        if (fabs(off.hi) > acc->options.sum_tolerance) {
+            return singdiv__fail(err, SINGDIV_ERR_NOT_NORMALIZED, argument, SINGDIV_NO_INDEX,
+                                 dd_value(total));
+        }
+    }
+    return SINGDIV_OK;
+}
+
+/* Returns x / d for a double-double d, to about one rounding. */
+static double
+divide(double x, singdiv__dd d)
+{
+    return (x / d.hi) * (1.0 - d.lo / d.hi);
+}
+
+/* Returns -sum over the covered support of p_i log(q_i / Q), >= 0. */
+static double
+cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total)
+{
+    singdiv__dd covered = get_sum(acc, SUM_P_COVERED);
+    singdiv__dd mantissa_total = q_total;
+    singdiv__dd minus_covered = { -covered.hi, -covered.lo };
+    singdiv__dd log_part;
+    singdiv__dd exponent_part;
+    singdiv__dd sum;
+    double log_mantissa;
+    int exponent;
+
+    /* Q = M 2^E with M in [1/2, 1), scaled exactly. */
+    (void)frexp(q_total.hi, &exponent);
+    mantissa_total.hi = ldexp(q_total.hi, -exponent);
+    mantissa_total.lo = ldexp(q_total.lo, -exponent);
+    log_mantissa = log(mantissa_total.hi) + mantissa_total.lo / mantissa_total.hi;
+
+    log_part = dd_add_dd(get_sum(acc, SUM_LOG_MANTISSA), dd_mul_dd(minus_covered, dd_of(log_mantissa)));
+    exponent_part = dd_add_dd(get_sum(acc, SUM_EXPONENT),
+                              dd_mul_dd(minus_covered, dd_of((double)exponent)));
+    sum = dd_add_dd(log_part, dd_mul_dd(exponent_part, ln2));
+    if (acc->has_held && acc->held_p > 0.0) {
+        /* log(q_h / Q) = -log1p((Q - q_h) / q_h), accurate when q_h is close to Q. */
+        singdiv__dd_add(&sum, -acc->held_p * log1p(dd_value(get_sum(acc, SUM_Q)) / acc->held_q));
+    }
+    return -dd_value(sum);
+}
+
+static singdiv_status
+finalize_cross_entropy(const singdiv_accumulator *acc, singdiv_report *out)
+{
+    int entropy = acc->kind == SINGDIV_ACCUMULATE_ENTROPY;
+    singdiv__dd p_total = get_sum(acc, SUM_P);
+    singdiv__dd q_total = get_sum(acc, SUM_Q);
+    double held_reverse = 0.0;
+    singdiv_status status;
+
+    singdiv__dd_add(&p_total, acc->held_p);
+    singdiv__dd_add(&q_total, acc->held_q);
+    status = check_total(acc, p_total, "p", &out->error);
+    if (status == SINGDIV_OK && !entropy) {
+        status = check_total(acc, q_total, "q", &out->error);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    if (acc->has_held && acc->held_p == 0.0) {
+        held_reverse = acc->held_q;
+    }
+    out->violating_mass = divide(dd_value(get_sum(acc, SUM_P_VIOLATING)), p_total);
+    out->violating_count = acc->violating_count;
+    out->reverse_mass = divide(dd_value(get_sum(acc, SUM_Q_REVERSE)) + held_reverse, q_total);
+    out->reverse_count = acc->reverse_count + (held_reverse > 0.0 ? 1 : 0);
+    out->finite_part = singdiv__in_base(divide(cross_entropy_sum(acc, q_total), p_total),
+                                        &acc->options);
+    out->value = acc->violating_count > 0 ? HUGE_VAL : out->finite_part;
+    return SINGDIV_OK;
+}
+
+static singdiv_status
+finalize_kl(const singdiv_accumulator *acc, singdiv_report *out)
+{
+    singdiv__dd p_total = get_sum(acc, SUM_P);
+    singdiv__dd q_total = get_sum(acc, SUM_Q);
+    singdiv__dd p_covered = get_sum(acc, SUM_P_COVERED);
+    singdiv__dd cross;
+    singdiv__dd finite;
+    singdiv__dd difference;
+    double total_deviance;
+    singdiv_status status;
+
+    status = check_total(acc, p_total, "p", &out->error);
+    if (status == SINGDIV_OK) {
+        status = check_total(acc, q_total, "q", &out->error);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    /* dev(P, Q) = P log(P / Q) - (P - Q), 0 when the totals are equal. */
+    difference = dd_add_dd(p_total, singdiv__two_sum(-q_total.hi, -q_total.lo));
+    total_deviance = singdiv__deviance(p_total.hi, q_total.hi, dd_value(difference));
+    /* P_c Q_F - Q_c P_V, exactly 0 when V and F are empty. */
+    cross = dd_add_dd(dd_mul_dd(p_covered, get_sum(acc, SUM_Q_REVERSE)),
+                      dd_mul_dd(get_sum(acc, SUM_Q_COVERED),
+                                dd_mul_dd(dd_of(-1.0), get_sum(acc, SUM_P_VIOLATING))));
+    finite = get_sum(acc, SUM_DEVIANCE);
+    singdiv__dd_add(&finite, -divide(dd_value(p_covered), p_total) * total_deviance);
+    singdiv__dd_add(&finite, divide(dd_value(cross), p_total));
+
+    out->violating_mass = divide(dd_value(get_sum(acc, SUM_P_VIOLATING)), p_total);
+    out->violating_count = acc->violating_count;
+    out->reverse_mass = divide(dd_value(get_sum(acc, SUM_Q_REVERSE)), q_total);
+    out->reverse_count = acc->reverse_count;
+    out->finite_part = singdiv__in_base(divide(dd_value(finite), p_total), &acc->options);
+    out->value = acc->violating_count > 0 ? HUGE_VAL : out->finite_part;
+    return SINGDIV_OK;
+}
+
+static singdiv_status
+finalize_logits(const singdiv_accumulator *acc, singdiv_report *out)
+{
+    singdiv__dd p_total = get_sum(acc, SUM_P);
+    double rest = dd_value(get_sum(acc, SUM_REST));
+    double gap = dd_value(get_sum(acc, SUM_GAP));
+    double covered_share = 1.0;
+    double finite;
+    singdiv_status status;
+
+    if (acc->kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX && acc->target >= acc->end) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_INDEX, "target", SINGDIV_NO_INDEX,
+                             (double)acc->target);
+    }
+    status = check_total(acc, p_total, "p", &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (acc->finite_count == 0) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_ZERO_MASS, "logits", SINGDIV_NO_INDEX,
+                             -HUGE_VAL);
+    }
+
+    if (acc->violating_count > 0) {
+        covered_share = divide(dd_value(get_sum(acc, SUM_P_COVERED)), p_total);
+    }
+    finite = isinf(gap) ? HUGE_VAL : covered_share * log1p(rest) + divide(gap, p_total);
+
+    out->violating_mass = divide(dd_value(get_sum(acc, SUM_P_VIOLATING)), p_total);
+    out->violating_count = acc->violating_count;
+    out->reverse_mass = dd_value(get_sum(acc, SUM_EXP_REVERSE)) / (1.0 + rest);
+    out->reverse_count = acc->reverse_count;
+    out->finite_part = singdiv__in_base(finite, &acc->options);
+    out->value = acc->violating_count > 0 ? HUGE_VAL : out->finite_part;
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_accumulator_finalize(const singdiv_accumulator *acc, singdiv_report *out)
+{
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    report_reset(out);
+    if (acc == NULL) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+    }
+    if (acc->kind == SINGDIV_ACCUMULATE_LOGSUMEXP) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX,
+                             (double)acc->kind);
+    }
+    status = check_coverage(acc, &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    if (acc->kind == SINGDIV_ACCUMULATE_KL) {
+        status = finalize_kl(acc, out);
+    } else if (is_logits_kind(acc->kind)) {
+        status = finalize_logits(acc, out);
+    } else {
+        status = finalize_cross_entropy(acc, out);
+    }
+    if (status != SINGDIV_OK) {
+        singdiv_error rejected = out->error;
+
+        report_reset(out);
+        out->error = rejected;
+    }
+    return status;
+}
+
+singdiv_status
+singdiv_accumulator_logsumexp(const singdiv_accumulator *acc, double *lse,
+                              singdiv_error *err)
+{
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL || lse == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "lse",
+                             SINGDIV_NO_INDEX, NAN);
+    }
+    *lse = NAN;
+    if (!is_logits_kind(acc->kind)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
+    }
+    status = check_coverage(acc, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (acc->finite_count == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_ZERO_MASS, "logits", SINGDIV_NO_INDEX, -HUGE_VAL);
+    }
+
+    *lse = acc->max_logit / acc->temperature + log1p(dd_value(get_sum(acc, SUM_REST)));
+    return SINGDIV_OK;
+}
+
+/* Byte offsets of the serialised fields; see docs/logits.md. */
+enum {
+    AT_VERSION = 0,
+    AT_KIND = 1,
+    AT_NORMALIZE = 2,
+    AT_HAS_HELD = 3,
+    AT_RESERVED = 4, /* 4 bytes, zero */
+    AT_BASE = 8,
+    AT_SUM_TOLERANCE = 16,
+    AT_TEMPERATURE = 24,
+    AT_TARGET = 32,
+    AT_ENTRIES = 40,
+    AT_END = 48,
+    AT_VIOLATING_COUNT = 56,
+    AT_REVERSE_COUNT = 64,
+    AT_FINITE_COUNT = 72,
+    AT_HELD_INDEX = 80,
+    AT_HELD_P = 88,
+    AT_HELD_Q = 96,
+    AT_MAX_LOGIT = 104,
+    AT_SUMS = 112 /* SINGDIV_ACCUMULATOR_SUMS pairs (hi, lo) */
+};
+
+_Static_assert(AT_SUMS + 16 * SINGDIV_ACCUMULATOR_SUMS == SINGDIV_ACCUMULATOR_STATE_SIZE,
+               "the serialised layout fills SINGDIV_ACCUMULATOR_STATE_SIZE bytes");
+
+static void
+put_u64(unsigned char *bytes, size_t at, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        bytes[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+    }
+}
+
+static uint64_t
+get_u64(const unsigned char *bytes, size_t at)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        v |= (uint64_t)bytes[at + (size_t)i] << (8 * i);
+    }
+    return v;
+}
+
+static void
+put_f64(unsigned char *bytes, size_t at, double x)
+{
+    uint64_t bits;
+
+    memcpy(&bits, &x, sizeof bits);
+    put_u64(bytes, at, bits);
+}
+
+static double
+get_f64(const unsigned char *bytes, size_t at)
+{
+    uint64_t bits = get_u64(bytes, at);
+    double x;
+
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+singdiv_status
+singdiv_accumulator_serialize(const singdiv_accumulator *acc, unsigned char *bytes,
+                              size_t size, singdiv_error *err)
+{
+    singdiv__clear_error(err);
+    if (acc == NULL || bytes == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "bytes",
+                             SINGDIV_NO_INDEX, NAN);
+    }
+    if (size < SINGDIV_ACCUMULATOR_STATE_SIZE) {
+        return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "size", SINGDIV_NO_INDEX, (double)size);
+    }
+
+    memset(bytes, 0, SINGDIV_ACCUMULATOR_STATE_SIZE);
+    bytes[AT_VERSION] = SINGDIV_ACCUMULATOR_VERSION;
+    bytes[AT_KIND] = (unsigned char)acc->kind;
+    bytes[AT_NORMALIZE] = acc->options.normalize != 0;
+    bytes[AT_HAS_HELD] = acc->has_held != 0;
+    put_f64(bytes, AT_BASE, acc->options.base);
+    put_f64(bytes, AT_SUM_TOLERANCE, acc->options.sum_tolerance);
+    put_f64(bytes, AT_TEMPERATURE, acc->temperature);
+    put_u64(bytes, AT_TARGET, acc->target);
+    put_u64(bytes, AT_ENTRIES, acc->entries);
+    put_u64(bytes, AT_END, acc->end);
+    put_u64(bytes, AT_VIOLATING_COUNT, acc->violating_count);
+    put_u64(bytes, AT_REVERSE_COUNT, acc->reverse_count);
+    put_u64(bytes, AT_FINITE_COUNT, acc->finite_count);
+    put_u64(bytes, AT_HELD_INDEX, acc->held_index);
+    put_f64(bytes, AT_HELD_P, acc->held_p);
+    put_f64(bytes, AT_HELD_Q, acc->held_q);
+    put_f64(bytes, AT_MAX_LOGIT, acc->max_logit);
+    for (size_t slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {
+        put_f64(bytes, AT_SUMS + 16 * slot, acc->sums[slot][0]);
+        put_f64(bytes, AT_SUMS + 16 * slot + 8, acc->sums[slot][1]);
+    }
+    return SINGDIV_OK;
+}
+
+static singdiv_status
+corrupt(singdiv_error *err, size_t at, double value)
+{
+    return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "bytes", at, value);
+}
+
+/* Reads the header bytes and options; the counts and values are checked by read_fields. */
+static singdiv_status
+read_header(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error *err)
+{
+    singdiv_options resolved;
+
+    if (bytes[AT_VERSION] != SINGDIV_ACCUMULATOR_VERSION) {
+        return corrupt(err, AT_VERSION, bytes[AT_VERSION]);
+    }
+    acc->kind = bytes[AT_KIND];
+    if (!is_probability_kind(acc->kind) && !is_logits_kind(acc->kind)) {
+        return corrupt(err, AT_KIND, bytes[AT_KIND]);
+    }
+    if (bytes[AT_NORMALIZE] > 1 || bytes[AT_HAS_HELD] > 1) {
+        return corrupt(err, bytes[AT_NORMALIZE] > 1 ? AT_NORMALIZE : AT_HAS_HELD, NAN);
+    }
+    for (size_t at = AT_RESERVED; at < AT_BASE; at++) {
+        if (bytes[at] != 0) {
+            return corrupt(err, at, bytes[at]);
+        }
+    }
+    acc->options.normalize = bytes[AT_NORMALIZE];
+    acc->has_held = bytes[AT_HAS_HELD];
+    acc->options.base = get_f64(bytes, AT_BASE);
+    acc->options.sum_tolerance = get_f64(bytes, AT_SUM_TOLERANCE);
+    if (singdiv__resolve_options(&acc->options, &resolved, NULL) != SINGDIV_OK) {
+        return corrupt(err, AT_BASE, acc->options.base);
+    }
+    acc->temperature = get_f64(bytes, AT_TEMPERATURE);
+    if (!(isfinite(acc->temperature) && acc->temperature > 0.0)) {
+        return corrupt(err, AT_TEMPERATURE, acc->temperature);
+    }
+    return SINGDIV_OK;
+}
+
+/* Reads a count that must fit in size_t and not exceed `limit`. */
+static singdiv_status
+read_count(const unsigned char *bytes, size_t at, uint64_t limit, size_t *count,
+           singdiv_error *err)
+{
+    uint64_t v = get_u64(bytes, at);
+
+    if (v > SIZE_MAX || v > limit) {
+        return corrupt(err, at, (double)v);
+    }
+    *count = (size_t)v;
+    return SINGDIV_OK;
+}
+
+static singdiv_status
+read_counts(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error *err)
+{
+    static const size_t at[] = { AT_TARGET, AT_ENTRIES, AT_END, AT_VIOLATING_COUNT,
+                                 AT_REVERSE_COUNT, AT_FINITE_COUNT, AT_HELD_INDEX };
+    size_t *fields[] = { &acc->target, &acc->entries, &acc->end, &acc->violating_count,
+                         &acc->reverse_count, &acc->finite_count, &acc->held_index };
+    singdiv_status status = SINGDIV_OK;
+
+    for (size_t i = 0; i < 3 && status == SINGDIV_OK; i++) {
+        status = read_count(bytes, at[i], UINT64_MAX, fields[i], err);
+    }
+    for (size_t i = 3; i < 6 && status == SINGDIV_OK; i++) {
+        status = read_count(bytes, at[i], acc->entries, fields[i], err);
+    }
+    if (status == SINGDIV_OK) {
+        status = read_count(bytes, AT_HELD_INDEX, UINT64_MAX, &acc->held_index, err);
+    }
+    return status;
+}
+
+/* Reads the values: masses finite and >= 0, sums not NaN, the maximum not NaN or +inf. */
+static singdiv_status
+read_values(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error *err)
+{
+    acc->held_p = get_f64(bytes, AT_HELD_P);
+    acc->held_q = get_f64(bytes, AT_HELD_Q);
+    acc->max_logit = get_f64(bytes, AT_MAX_LOGIT);
+    if (!(isfinite(acc->held_p) && acc->held_p >= 0.0)) {
+        return corrupt(err, AT_HELD_P, acc->held_p);
+    }
+    if (!(isfinite(acc->held_q) && acc->held_q >= 0.0)) {
+        return corrupt(err, AT_HELD_Q, acc->held_q);
+    }
+    if (isnan(acc->max_logit) || acc->max_logit == HUGE_VAL) {
+        return corrupt(err, AT_MAX_LOGIT, acc->max_logit);
+    }
+    for (size_t slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {
+        size_t at = AT_SUMS + 16 * slot;
+        double hi = get_f64(bytes, at);
+        double lo = get_f64(bytes, at + 8);
+        int may_be_infinite = is_logits_kind(acc->kind) && slot == SUM_GAP;
+
+        if (isnan(hi) || isnan(lo) || (!may_be_infinite && (isinf(hi) || isinf(lo)))) {
+            return corrupt(err, isnan(hi) || isinf(hi) ? at : at + 8, isnan(hi) ? hi : lo);
+        }
+        acc->sums[slot][0] = hi;
+        acc->sums[slot][1] = lo;
+    }
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_accumulator_deserialize(singdiv_accumulator *acc, const unsigned char *bytes,
+                                size_t size, singdiv_error *err)
+{
+    singdiv_accumulator read;
+    singdiv_status status;
+
+    singdiv__clear_error(err);
+    if (acc == NULL || bytes == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "bytes",
+                             SINGDIV_NO_INDEX, NAN);
+    }
+    if (size != SINGDIV_ACCUMULATOR_STATE_SIZE) {
+        return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "size", SINGDIV_NO_INDEX, (double)size);
+    }
+
+    memset(&read, 0, sizeof read);
+    status = read_header(&read, bytes, err);
+    if (status == SINGDIV_OK) {
+        status = read_counts(&read, bytes, err);
+    }
+    if (status == SINGDIV_OK) {
+        status = read_values(&read, bytes, err);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    *acc = read;
+    return SINGDIV_OK;
+}

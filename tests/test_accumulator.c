@@ -1,0 +1,658 @@
+/*
+ * Tests of the mergeable accumulators: random vectors cut into random
+ * chunks, spread over several accumulators, merged in random orders (some
+ * through the serialised bytes) and finalised, against the single call on
+ * the whole vector; the serialised format; every status.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+/* Bounds documented in include/singdiv/accumulator.h. */
+#define VALUE_MAX_ULP 16.0
+#define MASS_MAX_ULP 8.0
+#define SEED 20261205u
+#define MAX_PARTS 6
+
+static uint64_t rng_state;
+
+static uint64_t
+next_random(void)
+{
+    /* xorshift64*: enough for shuffles and test vectors. */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static double
+uniform(void)
+{
+    return (double)(next_random() >> 11) * 0x1.0p-53;
+}
+
+static size_t
+below(size_t n)
+{
+    return (size_t)(next_random() % n);
+}
+
+static void
+normalise(double *x, size_t n)
+{
+    double total = 0.0;
+
+    for (size_t i = 0; i < n; i++) {
+        total += x[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        x[i] /= total;
+    }
+}
+
+/* Fills x with a random distribution with a share `zeros` of exact zeros. */
+static void
+random_distribution(double *x, size_t n, double zeros)
+{
+    for (size_t i = 0; i < n; i++) {
+        x[i] = uniform() < zeros ? 0.0 : -log(1.0 - uniform());
+    }
+    x[below(n)] = 1.0;
+    normalise(x, n);
+}
+
+/* The inputs of one accumulation and how to add a chunk of them. */
+typedef struct job {
+    int logits;
+    const double *p;
+    const double *second; /* q or logits */
+    size_t n;
+} job;
+
+static void
+add_chunk(singdiv_accumulator *acc, const job *j, size_t offset, size_t length)
+{
+    singdiv_status status;
+    const double *p = j->p != NULL ? j->p + offset : NULL;
+
+    if (j->logits) {
+        status = singdiv_accumulator_add_logits(acc, p, j->second + offset, length, offset, NULL);
+    } else {
+        status = singdiv_accumulator_add(acc, p, j->second != NULL ? j->second + offset : NULL,
+                                         length, offset, NULL);
+    }
+    check_status(status, SINGDIV_OK);
+}
+
+/* Replaces *acc by its serialised and deserialised copy. */
+static void
+round_trip(singdiv_accumulator *acc)
+{
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+
+    check_status(singdiv_accumulator_serialize(acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_deserialize(acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+}
+
+/*
+ * Cuts [0, n) into random chunks, adds them in random order to up to
+ * MAX_PARTS copies of *empty, and merges the copies in random order into
+ * *acc, some through their serialised bytes.
+ */
+static void
+accumulate(const singdiv_accumulator *empty, const job *j, singdiv_accumulator *acc)
+{
+    singdiv_accumulator parts[MAX_PARTS];
+    size_t starts[64];
+    size_t ends[64];
+    size_t count = 0;
+    size_t used = 1 + below(MAX_PARTS);
+    size_t order[MAX_PARTS];
+
+    /* Random chunk lengths; the last chunk takes what is left. */
+    for (size_t at = 0; at < j->n; count++) {
+        size_t length = count == 63 ? j->n - at : 1 + below(j->n / 4 + 1);
+
+        starts[count] = at;
+        ends[count] = at + length < j->n ? at + length : j->n;
+        at = ends[count];
+    }
+    for (size_t i = 0; i < used; i++) {
+        parts[i] = *empty;
+        order[i] = i;
+    }
+    /* Chunks in a random order (Fisher-Yates), each to a random part. */
+    for (size_t i = count; i > 1; i--) {
+        size_t other = below(i);
+        size_t s = starts[i - 1];
+        size_t e = ends[i - 1];
+
+        starts[i - 1] = starts[other];
+        ends[i - 1] = ends[other];
+        starts[other] = s;
+        ends[other] = e;
+    }
+    for (size_t c = 0; c < count; c++) {
+        add_chunk(&parts[below(used)], j, starts[c], ends[c] - starts[c]);
+    }
+    for (size_t i = used - 1; i > 0; i--) {
+        size_t other = below(i + 1);
+        size_t swap = order[i];
+
+        order[i] = order[other];
+        order[other] = swap;
+    }
+    *acc = parts[order[0]];
+    for (size_t i = 1; i < used; i++) {
+        if (below(2) == 0) {
+            round_trip(&parts[order[i]]);
+        }
+        check_status(singdiv_accumulator_merge(acc, &parts[order[i]], NULL), SINGDIV_OK);
+    }
+}
+
+/* The largest distance seen between merged and single-call values, in ulp. */
+static uint64_t worst_value_ulp;
+
+static void
+check_same_report(const singdiv_report *merged, const singdiv_report *single)
+{
+    uint64_t d = check_ulp_distance(merged->finite_part, single->finite_part);
+
+    if (d != UINT64_MAX && d > worst_value_ulp) {
+        worst_value_ulp = d;
+    }
+    if (isinf(single->value)) {
+        check_identical(merged->value, single->value);
+    } else {
+        check_ulp(merged->value, single->value, VALUE_MAX_ULP);
+    }
+    check_ulp(merged->finite_part, single->finite_part, VALUE_MAX_ULP);
+    check_ulp(merged->violating_mass, single->violating_mass, MASS_MAX_ULP);
+    check_ulp(merged->reverse_mass, single->reverse_mass, MASS_MAX_ULP);
+    check_size(merged->violating_count, single->violating_count);
+    check_size(merged->reverse_count, single->reverse_count);
+}
+
+static void
+probability_kinds_match_single_call(void **state)
+{
+    enum { N = 400, ROUNDS = 30 };
+    double p[N];
+    double q[N];
+    singdiv_accumulator empty;
+    singdiv_accumulator acc;
+    singdiv_report merged;
+    singdiv_report single;
+
+    (void)state;
+    rng_state = SEED;
+    print_message("seed %u\n", SEED);
+    for (int round = 0; round < ROUNDS; round++) {
+        size_t n = 1 + below(N);
+        double zeros = round % 3 == 0 ? 0.0 : 0.3;
+        job j = { 0, p, q, n };
+
+        random_distribution(p, n, zeros);
+        random_distribution(q, n, zeros);
+
+        check_status(singdiv_accumulator_init(&empty, SINGDIV_ACCUMULATE_CROSS_ENTROPY, NULL, NULL),
+                     SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        check_status(singdiv_cross_entropy(p, q, n, NULL, &single), SINGDIV_OK);
+        check_same_report(&merged, &single);
+
+        check_status(singdiv_accumulator_init(&empty, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        check_status(singdiv_kl(p, q, n, NULL, &single), SINGDIV_OK);
+        check_same_report(&merged, &single);
+
+        j.second = NULL;
+        check_status(singdiv_accumulator_init(&empty, SINGDIV_ACCUMULATE_ENTROPY, NULL, NULL),
+                     SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        check_status(singdiv_entropy(p, n, NULL, &single), SINGDIV_OK);
+        check_same_report(&merged, &single);
+    }
+}
+
+/* Counts (normalize on) with a dominant entry: the held entry keeps CE's digits. */
+static void
+counts_with_dominant_entry(void **state)
+{
+    enum { N = 200 };
+    double p[N];
+    double q[N];
+    singdiv_options opt;
+    singdiv_accumulator empty;
+    singdiv_accumulator acc;
+    singdiv_report merged;
+    singdiv_report single;
+    job j = { 0, p, q, N };
+
+    (void)state;
+    rng_state = SEED + 1;
+    for (size_t i = 0; i < N; i++) {
+        p[i] = floor(1000.0 * uniform());
+        q[i] = 1e-9 * uniform();
+    }
+    p[77] = 3e6;
+    q[77] = 3.0;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    for (int kind = SINGDIV_ACCUMULATE_ENTROPY; kind <= SINGDIV_ACCUMULATE_CROSS_ENTROPY; kind++) {
+        check_status(singdiv_accumulator_init(&empty, (singdiv_accumulator_kind)kind, &opt, NULL),
+                     SINGDIV_OK);
+        j.second = kind == SINGDIV_ACCUMULATE_ENTROPY ? NULL : q;
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        if (kind == SINGDIV_ACCUMULATE_ENTROPY) {
+            check_status(singdiv_entropy(p, N, &opt, &single), SINGDIV_OK);
+        } else {
+            check_status(singdiv_cross_entropy(p, q, N, &opt, &single), SINGDIV_OK);
+        }
+        check_same_report(&merged, &single);
+    }
+}
+
+/* KL of near-identical probability vectors: P = Q, so the sum keeps its digits. */
+static void
+kl_near_identical_keeps_digits(void **state)
+{
+    enum { N = 300 };
+    double p[N];
+    double q[N];
+    singdiv_accumulator empty;
+    singdiv_accumulator acc;
+    singdiv_report merged;
+    singdiv_report single;
+    job j = { 0, p, q, N };
+
+    (void)state;
+    rng_state = SEED + 2;
+    random_distribution(q, N, 0.0);
+    for (size_t i = 0; i < N; i++) {
+        p[i] = q[i] * (1.0 + 1e-9 * (uniform() - 0.5));
+    }
+    normalise(p, N);
+    check_status(singdiv_accumulator_init(&empty, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+    accumulate(&empty, &j, &acc);
+    check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+    check_status(singdiv_kl(p, q, N, NULL, &single), SINGDIV_OK);
+    assert_true(single.value < 1e-17);
+    check_rel(merged.value, single.value, 1e-12);
+}
+
+static void
+fill_logits(double *logits, size_t n, int round)
+{
+    for (size_t i = 0; i < n; i++) {
+        logits[i] = 8.0 * (uniform() - 0.5);
+        if (round % 4 == 1 && uniform() < 0.2) {
+            logits[i] = -HUGE_VAL;
+        }
+        if (round % 4 == 2) {
+            logits[i] *= 1e299;
+        }
+    }
+    logits[below(n)] = round % 4 == 2 ? 1e300 : 3.0;
+}
+
+static void
+logits_kinds_match_single_call(void **state)
+{
+    enum { N = 500, ROUNDS = 24 };
+    static const double temperatures[4] = { 1.0, 0.37, 1e300, 5.0 };
+    double p[N];
+    double logits[N];
+    singdiv_accumulator empty;
+    singdiv_accumulator acc;
+    singdiv_report merged;
+    singdiv_report single;
+    double lse_merged;
+    double lse_single;
+
+    (void)state;
+    rng_state = SEED + 3;
+    for (int round = 0; round < ROUNDS; round++) {
+        size_t n = 1 + below(N);
+        double t = temperatures[round % 4];
+        size_t target = below(n);
+        job j = { 1, p, logits, n };
+
+        fill_logits(logits, n, round);
+        random_distribution(p, n, round % 2 == 0 ? 0.0 : 0.4);
+
+        check_status(singdiv_accumulator_init_logits(&empty, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY,
+                                                     0, t, NULL, NULL),
+                     SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        check_status(singdiv_logits_cross_entropy(p, logits, n, t, NULL, &single), SINGDIV_OK);
+        check_same_report(&merged, &single);
+        check_status(singdiv_accumulator_logsumexp(&acc, &lse_merged, NULL), SINGDIV_OK);
+        check_status(singdiv_logsumexp(logits, n, t, &lse_single, NULL), SINGDIV_OK);
+        check_ulp(lse_merged, lse_single, VALUE_MAX_ULP);
+
+        j.p = NULL;
+        check_status(singdiv_accumulator_init_logits(&empty,
+                                                     SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX,
+                                                     target, t, NULL, NULL),
+                     SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_finalize(&acc, &merged), SINGDIV_OK);
+        check_status(singdiv_logits_cross_entropy_index(target, logits, n, t, NULL, &single),
+                     SINGDIV_OK);
+        check_same_report(&merged, &single);
+
+        check_status(singdiv_accumulator_init_logits(&empty, SINGDIV_ACCUMULATE_LOGSUMEXP, 0, t,
+                                                     NULL, NULL),
+                     SINGDIV_OK);
+        accumulate(&empty, &j, &acc);
+        check_status(singdiv_accumulator_logsumexp(&acc, &lse_merged, NULL), SINGDIV_OK);
+        check_ulp(lse_merged, lse_single, VALUE_MAX_ULP);
+    }
+}
+
+/* The merge is commutative in value: the held entry and maxima do not depend on order. */
+static void
+print_worst_error(void **state)
+{
+    (void)state;
+    print_message("worst merged-against-single error: %llu ulp\n",
+                  (unsigned long long)worst_value_ulp);
+}
+
+static void
+merge_order_gives_same_counts(void **state)
+{
+    static const double p[6] = { 0.1, 0.0, 0.3, 0.2, 0.0, 0.4 };
+    static const double q[6] = { 0.0, 0.25, 0.25, 0.25, 0.25, 0.0 };
+    singdiv_accumulator a;
+    singdiv_accumulator b;
+    singdiv_accumulator ab;
+    singdiv_accumulator ba;
+    singdiv_report r_ab;
+    singdiv_report r_ba;
+
+    (void)state;
+    check_status(singdiv_accumulator_init(&a, SINGDIV_ACCUMULATE_CROSS_ENTROPY, NULL, NULL),
+                 SINGDIV_OK);
+    b = a;
+    check_status(singdiv_accumulator_add(&a, p, q, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&b, p + 3, q + 3, 3, 3, NULL), SINGDIV_OK);
+    ab = a;
+    ba = b;
+    check_status(singdiv_accumulator_merge(&ab, &b, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&ba, &a, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&ab, &r_ab), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&ba, &r_ba), SINGDIV_OK);
+    check_identical(r_ab.value, HUGE_VAL);
+    /* V = {0, 5}: m_V = 0.5; F = {1, 4}: q(F) = 0.5. */
+    check_identical(r_ab.violating_mass, 0.5);
+    check_identical(r_ba.violating_mass, 0.5);
+    check_identical(r_ab.reverse_mass, 0.5);
+    check_size(r_ab.violating_count, 2);
+    check_size(r_ba.reverse_count, 2);
+    /* Finite part: -(0.3 log 0.25 + 0.2 log 0.25) / 1 = 0.5 log 4. */
+    check_ulp(r_ab.finite_part, 0.5 * log(4.0), 2.0);
+    check_ulp(r_ba.finite_part, r_ab.finite_part, 1.0);
+}
+
+/* Byte 0 is the version, byte 1 the kind, entries little-endian at byte 40. */
+static void
+serialised_layout_is_fixed(void **state)
+{
+    static const double p[3] = { 0.25, 0.25, 0.5 };
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE + 8];
+    unsigned char again[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+    singdiv_accumulator copy;
+    double base;
+    uint64_t bits = 0;
+
+    (void)state;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_ENTROPY, NULL, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, NULL, 3, 258, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    assert_int_equal(SINGDIV_ACCUMULATOR_STATE_SIZE, 240);
+    assert_int_equal(bytes[0], SINGDIV_ACCUMULATOR_VERSION);
+    assert_int_equal(bytes[1], SINGDIV_ACCUMULATE_ENTROPY);
+    assert_int_equal(bytes[40], 3);
+    assert_int_equal(bytes[41], 0);
+    /* end = 261 = 0x105 */
+    assert_int_equal(bytes[48], 0x05);
+    assert_int_equal(bytes[49], 0x01);
+    /* sum_tolerance 1e-6 as little-endian IEEE bits */
+    for (int i = 7; i >= 0; i--) {
+        bits = (bits << 8) | bytes[16 + i];
+    }
+    memcpy(&base, &bits, sizeof base);
+    check_identical(base, 1e-6);
+
+    check_status(singdiv_accumulator_deserialize(&copy, bytes, SINGDIV_ACCUMULATOR_STATE_SIZE, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&copy, again, sizeof again, NULL), SINGDIV_OK);
+    assert_memory_equal(bytes, again, SINGDIV_ACCUMULATOR_STATE_SIZE);
+}
+
+/* Flips one field and expects SINGDIV_ERR_DOMAIN naming its byte offset. */
+static void
+expect_corrupt(const unsigned char *good, size_t at, unsigned char value, size_t expected_at)
+{
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+    singdiv_accumulator before;
+    singdiv_error err;
+
+    memcpy(bytes, good, sizeof bytes);
+    bytes[at] = value;
+    memset(&acc, 0x5a, sizeof acc);
+    memcpy(&before, &acc, sizeof acc);
+    check_status(singdiv_accumulator_deserialize(&acc, bytes, sizeof bytes, &err),
+                 SINGDIV_ERR_DOMAIN);
+    check_size(err.index, expected_at);
+    assert_memory_equal(&acc, &before, sizeof acc);
+}
+
+static void
+corrupt_states_are_rejected(void **state)
+{
+    static const double logits[3] = { 0.5, 1.0, -2.0 };
+    unsigned char good[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX,
+                                                 1, 2.0, NULL, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, logits, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, good, sizeof good, NULL), SINGDIV_OK);
+
+    expect_corrupt(good, 0, 2, 0);     /* unknown version */
+    expect_corrupt(good, 1, 9, 1);     /* unknown kind */
+    expect_corrupt(good, 2, 7, 2);     /* normalize flag not 0 or 1 */
+    expect_corrupt(good, 5, 1, 5);     /* reserved byte */
+    expect_corrupt(good, 31, 0xff, 24); /* temperature NaN (sign and exponent bits set) */
+    expect_corrupt(good, 63, 0x7f, 56); /* violating count above the entries */
+    expect_corrupt(good, 119, 0xff, 112); /* the first sum becomes NaN */
+
+    check_status(singdiv_accumulator_deserialize(&acc, good, sizeof good - 1, &err),
+                 SINGDIV_ERR_WORKSPACE);
+    check_status(singdiv_accumulator_deserialize(&acc, good, sizeof good + 1, &err),
+                 SINGDIV_ERR_WORKSPACE);
+    check_status(singdiv_accumulator_serialize(&acc, good, sizeof good - 1, &err),
+                 SINGDIV_ERR_WORKSPACE);
+    check_status(singdiv_accumulator_deserialize(NULL, good, sizeof good, &err), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_serialize(&acc, NULL, sizeof good, &err), SINGDIV_ERR_NULL);
+}
+
+static void
+statuses_of_init_add_merge(void **state)
+{
+    static const double p[3] = { 0.2, 0.3, 0.5 };
+    double bad[3] = { 0.2, NAN, 0.5 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator other;
+    singdiv_accumulator before;
+    singdiv_error err;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    check_status(singdiv_accumulator_init(NULL, SINGDIV_ACCUMULATE_KL, NULL, &err), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_LOGSUMEXP, NULL, &err),
+                 SINGDIV_ERR_DOMAIN);
+    opt.sum_tolerance = -1.0;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, &opt, &err),
+                 SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_KL, 0, 1.0, NULL, &err),
+                 SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGSUMEXP, 0, 0.0, NULL,
+                                                 &err),
+                 SINGDIV_ERR_DOMAIN);
+    assert_string_equal(err.argument, "temperature");
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, NULL, &err), SINGDIV_OK);
+    memcpy(&before, &acc, sizeof acc); /* with the padding, for assert_memory_equal */
+    check_status(singdiv_accumulator_add(&acc, NULL, p, 3, 0, &err), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_add(&acc, p, bad, 3, 10, &err), SINGDIV_ERR_NAN);
+    assert_string_equal(err.argument, "q");
+    check_size(err.index, 11);
+    bad[1] = -0.5;
+    check_status(singdiv_accumulator_add(&acc, bad, p, 3, 0, &err), SINGDIV_ERR_NEGATIVE);
+    bad[1] = HUGE_VAL;
+    check_status(singdiv_accumulator_add(&acc, bad, p, 3, 0, &err), SINGDIV_ERR_INFINITE);
+    check_status(singdiv_accumulator_add(&acc, p, p, 3, SIZE_MAX - 1, &err),
+                 SINGDIV_ERR_SIZE_OVERFLOW);
+    check_status(singdiv_accumulator_add_logits(&acc, p, p, 3, 0, &err), SINGDIV_ERR_DOMAIN);
+    assert_memory_equal(&acc, &before, sizeof acc);
+
+    check_status(singdiv_accumulator_init(&other, SINGDIV_ACCUMULATE_CROSS_ENTROPY, NULL, &err),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&acc, &other, &err), SINGDIV_ERR_DOMAIN);
+    assert_string_equal(err.argument, "other");
+    check_status(singdiv_accumulator_merge(&acc, NULL, &err), SINGDIV_ERR_NULL);
+    other = acc;
+    other.entries = SIZE_MAX;
+    acc.entries = 2;
+    check_status(singdiv_accumulator_merge(&acc, &other, &err), SINGDIV_ERR_SIZE_OVERFLOW);
+
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGSUMEXP, 0, 1.0, NULL,
+                                                 &err),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, p, 3, 0, &err), SINGDIV_ERR_DOMAIN);
+    bad[1] = HUGE_VAL;
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, bad, 3, 4, &err), SINGDIV_ERR_INFINITE);
+    check_size(err.index, 5);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, NULL, 3, 0, &err), SINGDIV_ERR_NULL);
+}
+
+static void
+statuses_of_finalize(void **state)
+{
+    static const double p[4] = { 0.2, 0.3, 0.5, 0.0 };
+    static const double half[2] = { 0.25, 0.25 };
+    static const double zero[2] = { 0.0, 0.0 };
+    static const double big[1] = { 1.5e308 };
+    static const double neg_inf[2] = { -HUGE_VAL, -HUGE_VAL };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_report r;
+    singdiv_error err;
+    double lse;
+
+    (void)state;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, NULL, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_finalize(NULL, &r), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_accumulator_add(&acc, p, p, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p + 2, p + 2, 2, 3, NULL), SINGDIV_OK);
+    /* Entries 0, 1, 3, 4: entry 2 is missing. */
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INDEX);
+    assert_true(isnan(r.value));
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, half, half, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_NOT_NORMALIZED);
+    check_identical(r.error.value, 0.5);
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, &opt, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, zero, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_ZERO_MASS);
+    assert_string_equal(r.error.argument, "q");
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_ENTROPY, &opt, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, big, NULL, 1, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, big, NULL, 1, 1, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INFINITE);
+
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX,
+                                                 5, 1.0, NULL, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, half, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INDEX);
+    assert_string_equal(r.error.argument, "target");
+
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGSUMEXP, 0, 1.0, NULL,
+                                                 NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, neg_inf, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_logsumexp(&acc, &lse, &err), SINGDIV_ERR_ZERO_MASS);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_accumulator_logsumexp(&acc, NULL, &err), SINGDIV_ERR_NULL);
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_logsumexp(&acc, &lse, &err), SINGDIV_ERR_DOMAIN);
+}
+
+/* An empty chunk (a rank with no share of the vocabulary) changes nothing. */
+static void
+empty_chunk_is_accepted(void **state)
+{
+    static const double logits[2] = { 0.0, 1.0 };
+    singdiv_accumulator acc;
+    double lse;
+
+    (void)state;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGSUMEXP, 0, 1.0, NULL,
+                                                 NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, NULL, 0, 2, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, NULL, logits, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_logsumexp(&acc, &lse, NULL), SINGDIV_OK);
+    /* log(1 + e) = 1 + log1p(1/e) */
+    check_ulp(lse, 1.0 + log1p(exp(-1.0)), 1.0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(probability_kinds_match_single_call),
+        cmocka_unit_test(counts_with_dominant_entry),
+        cmocka_unit_test(kl_near_identical_keeps_digits),
+        cmocka_unit_test(logits_kinds_match_single_call),
+        cmocka_unit_test(print_worst_error),
+        cmocka_unit_test(merge_order_gives_same_counts),
+        cmocka_unit_test(serialised_layout_is_fixed),
+        cmocka_unit_test(corrupt_states_are_rejected),
+        cmocka_unit_test(statuses_of_init_add_merge),
+        cmocka_unit_test(statuses_of_finalize),
+        cmocka_unit_test(empty_chunk_is_accepted),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

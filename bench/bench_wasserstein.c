@@ -240,7 +240,7 @@ bench_samples(const sample_data *s, int weighted, const char *script, int with_s
     double base[RUNS];
     double value = 0.0;
     double base_value = 0.0;
-    double scipy_value = NAN;
+    double scipy_value = (double)NAN;
     double per = 2.0 * (double)s->n;
     double t_lib;
     double t_scipy = -1.0;
@@ -311,7 +311,7 @@ bench_hist(size_t n, const char *script, int with_scipy)
     double lib[RUNS];
     double roof[RUNS];
     double value = 0.0;
-    double scipy_value = NAN;
+    double scipy_value = (double)NAN;
     volatile double sink = 0.0;
     double t_lib;
     double t_scipy = -1.0;

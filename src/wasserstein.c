@@ -471,7 +471,7 @@ static singdiv_status
 check_length(size_t n, const char *name, singdiv_error *err)
 {
     if (n == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     return singdiv__check_size(n, 1, name, err);
 }
@@ -496,7 +496,7 @@ singdiv_check_samples(const double *values, const double *weights, size_t n,
 
     singdiv__clear_error(err);
     if (values == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "values", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "values", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_length(n, "values", err);
     if (status != SINGDIV_OK) {
@@ -512,7 +512,7 @@ singdiv_check_support(const double *x, size_t n, singdiv_error *err)
 
     singdiv__clear_error(err);
     if (x == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "x", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "x", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_length(n, "x", err);
     if (status == SINGDIV_OK) {
@@ -653,13 +653,13 @@ run(const request *r, void *workspace, size_t workspace_size, int allocate,
 
     singdiv__clear_error(err);
     if (out == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, (double)NAN);
     }
-    *out = NAN;
+    *out = (double)NAN;
     if (r->u == NULL || r->v == NULL || (!allocate && workspace == NULL)) {
         const char *name = r->u == NULL ? "u" : r->v == NULL ? "v" : "workspace";
 
-        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_shape(r, err);
     if (status != SINGDIV_OK) {
@@ -678,7 +678,7 @@ run(const request *r, void *workspace, size_t workspace_size, int allocate,
         /* Unweighted samples need only the first half of the documented size. */
         workspace = malloc(scratch_bytes(r->nu, r->nv, u.w != NULL || v.w != NULL));
         if (workspace == NULL) {
-            return singdiv__fail(err, SINGDIV_ERR_NO_MEMORY, "workspace", SINGDIV_NO_INDEX, NAN);
+            return singdiv__fail(err, SINGDIV_ERR_NO_MEMORY, "workspace", SINGDIV_NO_INDEX, (double)NAN);
         }
     }
     sort_into(workspace, &u, &v);
@@ -766,11 +766,11 @@ singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
 
     singdiv__clear_error(err);
     if (out == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, (double)NAN);
     }
-    *out = NAN;
+    *out = (double)NAN;
     if (u == NULL || v == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, u == NULL ? "u" : "v", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, u == NULL ? "u" : "v", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_shape(&r, err);
     if (status == SINGDIV_OK) {
@@ -841,7 +841,7 @@ singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
     if (out == NULL) {
         return SINGDIV_ERR_NULL;
     }
-    *out = NAN;
+    *out = (double)NAN;
     if (x == NULL) {
         return SINGDIV_ERR_NULL;
     }

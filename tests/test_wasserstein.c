@@ -563,7 +563,7 @@ static void
 w1_statuses_name_argument(void **state)
 {
     double u[] = { 0.0, 1.0, 2.0 };
-    double bad[] = { 0.0, NAN, 1.0 };
+    double bad[] = { 0.0, (double)NAN, 1.0 };
     double neg_w[] = { 1.0, 1.0, -0.5 };
     double inf_w[] = { 1.0, HUGE_VAL, 1.0 };
     double big_w[] = { DBL_MAX, DBL_MAX, 1.0 };
@@ -623,7 +623,7 @@ wk_order_below_one_rejected(void **state)
 
     (void)state;
     check_status(singdiv_wk_samples(u, NULL, 2, u, NULL, 2, 0.5, &out), SINGDIV_ERR_DOMAIN);
-    check_status(singdiv_wk_samples(u, NULL, 2, u, NULL, 2, NAN, &out), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_wk_samples(u, NULL, 2, u, NULL, 2, (double)NAN, &out), SINGDIV_ERR_DOMAIN);
     check_status(singdiv_cdf_distance_samples(u, NULL, 2, u, NULL, 2, -HUGE_VAL, &out),
                  SINGDIV_ERR_DOMAIN);
     check_status(singdiv_wk_samples_workspace(u, NULL, 2, u, NULL, 2, 0.0, ws, sizeof ws, &out,
@@ -713,7 +713,7 @@ w1_sorted_statuses(void **state)
 static void
 check_samples_reports_index(void **state)
 {
-    double values[] = { 0.0, 1.0, -HUGE_VAL, NAN };
+    double values[] = { 0.0, 1.0, -HUGE_VAL, (double)NAN };
     double weights[] = { 0.5, -0.0, 0.25, -1.0 };
     singdiv_error err;
 
@@ -740,7 +740,7 @@ w1_hist_statuses(void **state)
     double x[] = { 0.0, 1.0, 2.0 };
     double repeated[] = { 0.0, 1.0, 1.0 };
     double unsorted[] = { 1.0, 0.0, 2.0 };
-    double x_nan[] = { 0.0, NAN, 2.0 };
+    double x_nan[] = { 0.0, (double)NAN, 2.0 };
     double p[] = { 0.25, 0.25, 0.5 };
     double q[] = { 0.5, 0.5, 0.0 };
     double counts[] = { 2.0, 1.0, 1.0 };
@@ -1036,7 +1036,7 @@ read_case(FILE *f, reference_case *c)
 static double
 evaluate_case(const reference_case *c, double *max_ulp)
 {
-    double out = NAN;
+    double out = (double)NAN;
     singdiv_status status = SINGDIV_OK;
 
     *max_ulp = WK_MAX_ULP;

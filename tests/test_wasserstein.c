@@ -937,6 +937,41 @@ radix_sort_matches_qsort(void **state)
 }
 
 static void
+radix_sort_orders_long_runs(void **state)
+{
+    double x[3000];
+    double w[3000];
+    double out[3000];
+    double out_w[3000];
+    double tmp[3000];
+    double tmp_w[3000];
+    size_t counts[SINGDIV__RADIX_COUNTS];
+    size_t misplaced = 0;
+
+    (void)state;
+    /*
+     * 1 + k 2^-52 for k < 2000, shuffled, next to 1000 copies of -2^40: the
+     * highest varying bit is in the exponent, so the first round sorts bits
+     * 31 to 62, and the values near 1 form one run of 2000 that only the
+     * second round, on the low 31 bits, can order.
+     */
+    for (int i = 0; i < 3000; i++) {
+        int k = (i * 1237) % 3000;
+
+        x[i] = k < 2000 ? 1.0 + k * 0x1p-52 : -0x1p40;
+        w[i] = (double)k;
+    }
+    singdiv__radix_sort(x, w, 3000, out, out_w, tmp, tmp_w, counts);
+    for (int i = 0; i < 3000; i++) {
+        double expected = i < 1000 ? -0x1p40 : 1.0 + (i - 1000) * 0x1p-52;
+
+        misplaced += out[i] != expected;
+        misplaced += i >= 1000 && out_w[i] != (double)(i - 1000);
+    }
+    check_size(misplaced, 0);
+}
+
+static void
 radix_sort_skips_constant_digits(void **state)
 {
     double x[200];
@@ -1148,6 +1183,7 @@ main(void)
         cmocka_unit_test(w1_hist_counts_normalised),
         cmocka_unit_test(w1_allocation_failure_reported),
         cmocka_unit_test(radix_sort_matches_qsort),
+        cmocka_unit_test(radix_sort_orders_long_runs),
         cmocka_unit_test(radix_sort_skips_constant_digits),
         cmocka_unit_test(w1_matches_exact_references),
     };

@@ -67,15 +67,16 @@ merge_states(void *in, void *inout, int *count, MPI_Datatype *type)
     for (int i = 0; i < *count; i++) {
         singdiv_accumulator left;
         singdiv_accumulator right;
-        size_t at = (size_t)i * SINGDIV_ACCUMULATOR_STATE_SIZE;
+        const size_t size = SINGDIV_ACCUMULATOR_STATE_SIZE;
+        size_t at = (size_t)i * size;
 
         /* The states come from singdiv_accumulator_serialize on the other ranks. */
-        if (singdiv_accumulator_deserialize(&left, a + at, SINGDIV_ACCUMULATOR_STATE_SIZE, NULL) != SINGDIV_OK ||
-            singdiv_accumulator_deserialize(&right, b + at, SINGDIV_ACCUMULATOR_STATE_SIZE, NULL) != SINGDIV_OK ||
+        if (singdiv_accumulator_deserialize(&left, a + at, size, NULL) != SINGDIV_OK ||
+            singdiv_accumulator_deserialize(&right, b + at, size, NULL) != SINGDIV_OK ||
             singdiv_accumulator_merge(&left, &right, NULL) != SINGDIV_OK) {
             MPI_Abort(MPI_COMM_WORLD, 2);
         }
-        singdiv_accumulator_serialize(&left, b + at, SINGDIV_ACCUMULATOR_STATE_SIZE, NULL);
+        singdiv_accumulator_serialize(&left, b + at, size, NULL);
     }
 }
 
@@ -101,8 +102,10 @@ accumulate_shard(singdiv_accumulator *acc, singdiv_accumulator_kind kind, int ra
         p[i] = target_of(begin + i);
     }
     singdiv_options_init(&opt);
-    failed = singdiv_accumulator_init_logits(acc, kind, LABEL, TEMPERATURE, &opt, NULL) != SINGDIV_OK ||
-             singdiv_accumulator_add_logits(acc, p, logits, n, begin, NULL) != SINGDIV_OK;
+    failed = singdiv_accumulator_init_logits(acc, kind, LABEL, TEMPERATURE, &opt, NULL);
+    if (!failed) {
+        failed = singdiv_accumulator_add_logits(acc, p, logits, n, begin, NULL) != SINGDIV_OK;
+    }
     free(logits);
     free(p);
     return failed;
@@ -162,15 +165,18 @@ compare_with_single_process(const singdiv_report *smoothed, const singdiv_report
         logits[i] = logit_of(i);
         p[i] = target_of(i);
     }
-    differ = singdiv_logits_cross_entropy(p, logits, VOCABULARY, TEMPERATURE, NULL, &one_smoothed) != SINGDIV_OK ||
-             singdiv_logits_cross_entropy_index(LABEL, logits, VOCABULARY, TEMPERATURE, NULL, &one_label) != SINGDIV_OK;
+    differ = singdiv_logits_cross_entropy(p, logits, VOCABULARY, TEMPERATURE, NULL,
+                                          &one_smoothed) != SINGDIV_OK ||
+             singdiv_logits_cross_entropy_index(LABEL, logits, VOCABULARY, TEMPERATURE, NULL,
+                                                &one_label) != SINGDIV_OK;
     free(logits);
     free(p);
     if (differ) {
         return 1;
     }
 
-    printf("one process: smoothed CE %.17g, finite part %.17g, violating mass %.17g (%zu tokens)\n",
+    printf("one process: smoothed CE %.17g, finite part %.17g, "
+           "violating mass %.17g (%zu tokens)\n",
            one_smoothed.value, one_smoothed.finite_part, one_smoothed.violating_mass,
            one_smoothed.violating_count);
     printf("one process: label CE %.17g\n", one_label.value);
@@ -199,7 +205,7 @@ main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     MPI_Type_contiguous(SINGDIV_ACCUMULATOR_STATE_SIZE, MPI_BYTE, &state_type);
     MPI_Type_commit(&state_type);
-    /* Not declared commutative, so every rank merges in the same order and prints the same bits. */
+    /* Not commutative, so that every rank merges in the same order and prints the same bits. */
     MPI_Op_create(merge_states, 0, &merge);
 
     failed = accumulate_shard(&mine, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, rank, size) ||
@@ -209,12 +215,14 @@ main(int argc, char **argv)
              allreduce(&mine, &total, state_type, merge) ||
              singdiv_accumulator_finalize(&total, &label) != SINGDIV_OK;
     if (!failed && rank == 0) {
-        printf("%d ranks:     smoothed CE %.17g, finite part %.17g, violating mass %.17g (%zu tokens)\n",
+        printf("%d ranks:     smoothed CE %.17g, finite part %.17g, "
+               "violating mass %.17g (%zu tokens)\n",
                size, smoothed.value, smoothed.finite_part, smoothed.violating_mass,
                smoothed.violating_count);
         printf("%d ranks:     label CE %.17g\n", size, label.value);
         failed = compare_with_single_process(&smoothed, &label);
-        printf("%s\n", failed ? "MISMATCH with the single-process values" : "agrees with one process");
+        printf("%s\n", failed ? "MISMATCH: the ranks disagree with one process"
+                               : "agrees with one process");
     }
     MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
 

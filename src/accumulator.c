@@ -119,7 +119,8 @@ add_gap(singdiv_accumulator *acc, singdiv__dd term)
 static int
 is_logits_kind(int kind)
 {
-    return kind == SINGDIV_ACCUMULATE_LOGSUMEXP || kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY ||
+    return kind == SINGDIV_ACCUMULATE_LOGSUMEXP ||
+           kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY ||
            kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX;
 }
 
@@ -254,7 +255,7 @@ add_cross_entropy_entry(singdiv_accumulator *acc, double p, double q)
         double mantissa = frexp(q, &exponent);
 
         add_to(acc, SUM_P_COVERED, p);
-        /* NOTE: unlike the single call, p is not rescaled, so p_i below about 2^-1000 lose digits here. */
+        /* NOTE: unlike the single call, p is not rescaled, so p_i below 2^-1000 lose digits. */
         add_product(acc, SUM_LOG_MANTISSA, p, log(mantissa));
         add_product(acc, SUM_EXPONENT, p, (double)exponent);
     } else if (p > 0.0) {
@@ -625,7 +626,8 @@ cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total)
     mantissa_total.lo = ldexp(q_total.lo, -exponent);
     log_mantissa = log(mantissa_total.hi) + mantissa_total.lo / mantissa_total.hi;
 
-    log_part = dd_add_dd(get_sum(acc, SUM_LOG_MANTISSA), dd_mul_dd(minus_covered, dd_of(log_mantissa)));
+    log_part = dd_add_dd(get_sum(acc, SUM_LOG_MANTISSA),
+                         dd_mul_dd(minus_covered, dd_of(log_mantissa)));
     exponent_part = dd_add_dd(get_sum(acc, SUM_EXPONENT),
                               dd_mul_dd(minus_covered, dd_of((double)exponent)));
     sum = dd_add_dd(log_part, dd_mul_dd(exponent_part, ln2));

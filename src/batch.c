@@ -136,7 +136,8 @@ fail_row(singdiv_batch_summary *summary, const batch_job *job, size_t r,
         /* The row function's scalar target is entry r of the targets array. */
         argument = "targets";
         index = r;
-    } else if (argument != NULL && (strcmp(argument, "p") == 0 || strcmp(argument, "logits") == 0)) {
+    } else if (argument != NULL &&
+               (strcmp(argument, "p") == 0 || strcmp(argument, "logits") == 0)) {
         /* A whole-row error (zero mass, sum off 1) points at the row's first entry. */
         index = (index == SINGDIV_NO_INDEX ? 0 : index) + r * job->k;
     }

@@ -140,10 +140,13 @@ partition_rest(const double *logits, size_t k, const logits_scan *scan, double t
     singdiv__sum rest = { 0.0, 0.0 };
 
     for (size_t i = 0; i < k; i++) {
+        singdiv__dd gap;
+
         if (i == scan->argmax || logits[i] == -HUGE_VAL) {
             continue;
         }
-        singdiv__sum_add(&rest, singdiv__exp_dd(singdiv__scaled_gap(logits[i], scan->max, temperature)));
+        gap = singdiv__scaled_gap(logits[i], scan->max, temperature);
+        singdiv__sum_add(&rest, singdiv__exp_dd(gap));
     }
     return singdiv__sum_value(&rest);
 }

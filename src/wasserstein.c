@@ -143,7 +143,8 @@ sample_max_abs(const sample *u, const sample *v)
 static int
 exact_masses(const sample *u, const sample *v)
 {
-    return u->w == NULL && v->w == NULL && u->n <= ((size_t)1 << 62) / v->n;
+    return u->w == NULL && v->w == NULL
+           && (uint64_t)u->n <= ((uint64_t)1 << 62) / (uint64_t)v->n;
 }
 
 /* Returns the weight of entry i times the side's scale (weight 1 when unweighted). */

@@ -1,0 +1,170 @@
+/*
+ * The sigmoid pairwise loss: the mean of softplus(-z_ij (t s_ij + b)) over
+ * all pairs, with the logit formed as a double-double.
+ */
+#include "contrastive_internal.h"
+
+/* Returns x = t s + b as a double-double; +-inf when the exact x is beyond +-DBL_MAX. */
+static singdiv__dd
+pair_logit(double t, double s, double b)
+{
+    double rounded = fma(t, s, b);
+    double factor = 1.0;
+    singdiv__dd p;
+    singdiv__dd x;
+    double hi;
+
+    if (isinf(rounded)) {
+        x.hi = rounded;
+        x.lo = 0.0;
+        return x;
+    }
+    p = singdiv__two_prod(t, s);
+    if (isinf(p.hi)) {
+        /* t s overflows but b brings the sum back in range: work in halves. */
+        p = singdiv__two_prod(0.5 * t, s);
+        b *= 0.5;
+        factor = 2.0;
+    }
+    x = singdiv__two_sum(p.hi, b);
+    x.lo += p.lo;
+    /* Renormalise: after cancellation p.lo can exceed half an ulp of x.hi. */
+    hi = x.hi + x.lo;
+    x.lo -= hi - x.hi;
+    x.hi = hi * factor;
+    x.lo = isinf(x.hi) ? 0.0 : x.lo * factor;
+    return x;
+}
+
+/*
+ * Returns softplus(y) = log(1 + exp(y)) for y = hi + lo, as
+ * max(y, 0) + log1p(exp(-|y|)): both parts are non-negative, so the
+ * result is within a few ulp of the exact value.
+ */
+static double
+softplus_dd(singdiv__dd y)
+{
+    if (y.hi == HUGE_VAL) {
+        return HUGE_VAL;
+    }
+    if (y.hi > 0.0) {
+        double e = exp(-y.hi);
+
+        /* exp(-hi - lo) = exp(-hi) (1 - lo) to second order in lo. */
+        return y.hi + (y.lo + log1p(fma(e, -y.lo, e)));
+    }
+    return log1p(singdiv__exp_dd(y));
+}
+
+/*
+ * A mean of non-negative terms: a compensated sum, a second one scaled by
+ * 2^-64 for when the first overflows, and whether a term is +inf.
+ */
+typedef struct mean_sum {
+    singdiv__sum plain;
+    singdiv__sum scaled;
+    int infinite;
+} mean_sum;
+
+static void
+mean_add(mean_sum *m, double term)
+{
+    if (isinf(term)) {
+        m->infinite = 1;
+        return;
+    }
+    singdiv__sum_add(&m->plain, term);
+    singdiv__sum_add(&m->scaled, term * 0x1p-64);
+}
+
+static double
+mean_value(const mean_sum *m, double count)
+{
+    double plain = singdiv__sum_value(&m->plain);
+
+    if (m->infinite) {
+        return HUGE_VAL;
+    }
+    if (isfinite(plain)) {
+        return plain / count;
+    }
+    /* The mean of terms <= DBL_MAX is <= DBL_MAX, so scaling back cannot overflow far. */
+    return singdiv__sum_value(&m->scaled) / count * 0x1p64;
+}
+
+static singdiv_status
+check_sigmoid_arguments(const double *similarity, size_t n, double t, double bias,
+                        singdiv_error *err)
+{
+    singdiv_status status;
+
+    if (similarity == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, NAN);
+    }
+    if (!(isfinite(t) && t > 0.0)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "t", SINGDIV_NO_INDEX, t);
+    }
+    if (!isfinite(bias)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "bias", SINGDIV_NO_INDEX, bias);
+    }
+    if (n == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "n", SINGDIV_NO_INDEX, 0.0);
+    }
+    status = singdiv__check_size(n, n, "similarity", err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    return singdiv__check_logits(similarity, n * n, 0, "similarity", err);
+}
+
+singdiv_status
+singdiv_sigmoid_loss_matrix(const double *similarity, size_t n, double t, double bias,
+                            singdiv_sigmoid_report *out)
+{
+    mean_sum all = { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 };
+    mean_sum positives = all;
+    mean_sum negatives = all;
+    double count = (double)n;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    out->loss = NAN;
+    out->positive_loss = NAN;
+    out->negative_loss = NAN;
+    out->masked_positives = 0;
+    singdiv__clear_error(&out->error);
+    status = check_sigmoid_arguments(similarity, n, t, bias, &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            double s = similarity[i * n + j];
+            singdiv__dd x;
+            double term;
+
+            if (s == -HUGE_VAL) {
+                /* A masked pair: probability 0 of a match, exact for both labels. */
+                term = i == j ? HUGE_VAL : 0.0;
+            } else {
+                x = pair_logit(t, s, bias);
+                if (i == j) {
+                    x.hi = -x.hi;
+                    x.lo = -x.lo;
+                }
+                term = softplus_dd(x);
+            }
+            out->masked_positives += i == j && s == -HUGE_VAL;
+            mean_add(&all, term);
+            mean_add(i == j ? &positives : &negatives, term);
+        }
+    }
+
+    out->loss = mean_value(&all, count * count);
+    out->positive_loss = mean_value(&positives, count);
+    out->negative_loss = n == 1 ? (double)NAN : mean_value(&negatives, count * (count - 1.0));
+    return SINGDIV_OK;
+}

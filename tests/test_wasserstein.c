@@ -557,6 +557,71 @@ workspace_variants_match_allocating(void **state)
     free(ws);
 }
 
+/* Fills x with n values drawn from a few patterns: ties, offsets, signs, zeros. */
+static void
+fill_random_sample(double *x, double *w, size_t n, uint64_t *seed)
+{
+    uint64_t pattern = next_random(seed) % 4;
+
+    for (size_t i = 0; i < n; i++) {
+        double r = next_uniform(seed);
+
+        if (pattern == 0) {
+            x[i] = (double)(next_random(seed) % 7) - 3.0;
+        } else if (pattern == 1) {
+            x[i] = 1e9 + r;
+        } else if (pattern == 2) {
+            x[i] = r < 0.1 ? 0.0 : (r - 0.5) * 1e3;
+        } else {
+            x[i] = r * r * r;
+        }
+        w[i] = next_uniform(seed) < 0.15 ? 0.0 : next_uniform(seed);
+    }
+    w[next_random(seed) % n] = 0.75;
+}
+
+/* Random lengths around the insertion-sort threshold and beyond, fixed seed 2024. */
+static void
+w1_random_cases_consistent(void **state)
+{
+    double u[300];
+    double uw[300];
+    double v[300];
+    double vw[300];
+    double ones[300];
+    uint64_t seed = 2024;
+
+    (void)state;
+    for (size_t i = 0; i < 300; i++) {
+        ones[i] = 1.0;
+    }
+    for (int trial = 0; trial < 200; trial++) {
+        size_t nu = 1 + next_random(&seed) % 300;
+        size_t nv = trial % 3 == 0 ? nu : 1 + next_random(&seed) % 300;
+        double weighted;
+        double cdf = -1.0;
+
+        fill_random_sample(u, uw, nu, &seed);
+        fill_random_sample(v, vw, nv, &seed);
+        weighted = w1(u, uw, nu, v, vw, nv);
+
+        check_ulp(w1(v, NULL, nv, u, NULL, nu), w1(u, NULL, nu, v, NULL, nv), 2);
+        check_ulp(w1(v, vw, nv, u, uw, nu), weighted, 2 * W1_MAX_ULP);
+        check_ulp(w1(u, ones, nu, v, NULL, nv), w1(u, NULL, nu, v, NULL, nv), 2 * W1_MAX_ULP);
+        check_status(singdiv_cdf_distance_samples(u, uw, nu, v, vw, nv, 1.0, &cdf), SINGDIV_OK);
+        check_ulp(cdf, weighted, 2 * W1_MAX_ULP);
+        /*
+         * W2 >= W1. Samples near 1e9 against samples near 0 have nearly equal
+         * pair distances, so there the two agree to a few ulp either way.
+         */
+        if (!(wk(u, nu, v, nv, 2.0) >= w1(u, NULL, nu, v, NULL, nv) * (1.0 - 8 * DBL_EPSILON))) {
+            print_error("trial %d: W2 %.17g below W1 %.17g\n", trial, wk(u, nu, v, nv, 2.0),
+                        w1(u, NULL, nu, v, NULL, nv));
+        }
+        assert_true(wk(u, nu, v, nv, 2.0) >= w1(u, NULL, nu, v, NULL, nv) * (1.0 - 8 * DBL_EPSILON));
+    }
+}
+
 /* ---- statuses ---- */
 
 static void
@@ -1171,6 +1236,7 @@ main(void)
         cmocka_unit_test(cdf_distance_order_one_is_w1),
         cmocka_unit_test(cdf_distance_infinite_order_is_ks),
         cmocka_unit_test(workspace_variants_match_allocating),
+        cmocka_unit_test(w1_random_cases_consistent),
         cmocka_unit_test(w1_statuses_name_argument),
         cmocka_unit_test(w1_size_overflow_rejected),
         cmocka_unit_test(wk_order_below_one_rejected),

@@ -6,14 +6,15 @@
  * With x = p / P, y = q / Q and the scaled a = p_i Q, b = q_i P of
  * singdiv__pair (x = a / PQ, y = b / PQ):
  *     TV  = 1/2 sum |x - y|                 = sum |diff| / (2 PQ),
- *     H^2 = 1/2 sum (sqrt x - sqrt y)^2     = sum w^2 / (2 PQ),
- *           w = diff / (sqrt a + sqrt b), since sqrt a - sqrt b = diff / (sqrt a + sqrt b),
+ *     H^2 = 1/2 sum (sqrt x - sqrt y)^2     = sum diff^2 / (a + b + 2 sqrt(a b)) / (2 PQ),
+ *           since sqrt a - sqrt b = diff / (sqrt a + sqrt b),
  *     BC  = sum sqrt(x y) = 1 - H^2,
  *     angle = arccos(BC) = 2 asin(sqrt(H^2 / 2)).
  * Every sum has non-negative terms built from diff, which is formed from
- * exact products, so near-identical inputs keep their digits. BC and the
- * angle are taken from H^2 where H^2 <= 1/2 (BC near 1, where 1 - BC and
- * arccos would cancel) and from the direct sum of sqrt(a b) elsewhere.
+ * exact products, so near-identical inputs keep their digits. Where
+ * H^2 <= 1/2, BC and the angle come from H^2 (near BC = 1, 1 - BC and
+ * arccos would cancel); elsewhere H^2 and the angle come from the direct
+ * sum of sqrt(a b), which is then at most 1/2 and accurate.
  */
 #include "family_internal.h"
 #include <singdiv/family.h>
@@ -40,13 +41,23 @@ geometric_mean(double a, double b)
     return sqrt(a) * sqrt(b);
 }
 
-/* Returns (sqrt a - sqrt b)^2 computed as (diff / (sqrt a + sqrt b))^2. */
-static double
-root_difference_squared(const singdiv__cross_terms *t)
+/*
+ * Stores sqrt(a b) and (sqrt a - sqrt b)^2 for the exact cross terms. The
+ * square is formed as diff^2 / (a + b + 2 sqrt(a b)), which does not
+ * cancel. Both are corrected to first order for the rounding of a and b.
+ */
+static void
+root_terms(const singdiv__cross_terms *t, const singdiv__cross_errors *e, double *product,
+           double *square)
 {
-    double w = t->diff / (sqrt(t->a) + sqrt(t->b));
+    double mean = geometric_mean(t->a, t->b);
+    double denominator = t->a + t->b + 2.0 * mean;
+    double error = (t->a * e->a_error + t->b * e->b_error + mean * (e->a_error + e->b_error))
+                   / denominator;
+    double quotient = t->diff * (t->diff / denominator);
 
-    return w * w;
+    *product = fma(mean, 0.5 * (e->a_error + e->b_error), mean);
+    *square = fma(-quotient, error, quotient);
 }
 
 static bounded_sums
@@ -63,9 +74,14 @@ bounded_pass(const singdiv__pair *c, const double *p, const double *q, size_t n)
 
         singdiv__tally_add(&s.tally, p[i], q[i], t);
         if (p[i] > 0.0 || q[i] > 0.0) {
+            singdiv__cross_errors e = singdiv__cross_errors_of(c, p[i], q[i], &t);
+            double product;
+            double square;
+
+            root_terms(&t, &e, &product, &square);
             singdiv__sum_add(&absolute, fabs(t.diff));
-            singdiv__sum_add(&squares, root_difference_squared(&t));
-            singdiv__sum_add(&products, geometric_mean(t.a, t.b));
+            singdiv__sum_add(&squares, square);
+            singdiv__sum_add(&products, product);
         }
     }
 
@@ -100,9 +116,9 @@ bounded_value(const bounded_sums *s, bounded_kind kind)
     case BOUNDED_TOTAL_VARIATION:
         return s->total_variation;
     case BOUNDED_HELLINGER:
-        return sqrt(s->hellinger_squared);
+        return sqrt(near_identical ? s->hellinger_squared : 1.0 - s->coefficient);
     case BOUNDED_HELLINGER_SQUARED:
-        return s->hellinger_squared;
+        return near_identical ? s->hellinger_squared : 1.0 - s->coefficient;
     case BOUNDED_COEFFICIENT:
         return near_identical ? 1.0 - s->hellinger_squared : s->coefficient;
     case BOUNDED_ANGLE:

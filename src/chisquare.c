@@ -11,17 +11,23 @@
 #include "family_internal.h"
 #include <singdiv/family.h>
 
-/* Returns diff^2 / denominator without overflow in an intermediate step. */
+/*
+ * Returns diff^2 / (denominator (1 + error)), the exact denominator being
+ * the rounded one times 1 + error, without overflow in an intermediate step.
+ */
 static double
-squared_over(double diff, double denominator)
+squared_over(double diff, double denominator, double error)
 {
     double quotient = diff / denominator;
+    double square;
 
     if (quotient <= DBL_MAX && quotient >= -DBL_MAX) {
-        return quotient * diff;
+        square = quotient * diff;
+    } else {
+        /* diff / denominator overflowed, so diff is not small: diff^2 is exact enough. */
+        square = diff * diff / denominator;
     }
-    /* diff / denominator overflowed, so diff is not small: diff^2 is exact enough. */
-    return diff * diff / denominator;
+    return fma(-square, error, square);
 }
 
 /*
@@ -47,11 +53,12 @@ chi_square(const double *p, const double *q, size_t n, int pearson,
 
     for (size_t i = 0; i < n; i++) {
         singdiv__cross_terms t = singdiv__cross_terms_of(&c, p[i], q[i]);
+        singdiv__cross_errors e = singdiv__cross_errors_of(&c, p[i], q[i], &t);
         double denominator = pearson ? t.b : t.a;
 
         singdiv__tally_add(&tally, p[i], q[i], t);
         if (denominator > 0.0) {
-            double term = squared_over(t.diff, denominator);
+            double term = squared_over(t.diff, denominator, pearson ? e.b_error : e.a_error);
 
             /* A compensated sum turns inf into NaN; an overflowed term makes the sum inf. */
             if (term <= DBL_MAX) {

@@ -35,21 +35,57 @@ singdiv__tally_add(singdiv__tally *s, double pi, double qi, singdiv__cross_terms
     }
 }
 
-/* Returns log(a / b) for a, b > 0, by log1p of diff / b where a and b are close. */
+/*
+ * The rounding errors of the cross terms relative to their values:
+ * p_i Q = t.a (1 + a_error) and q_i P = t.b (1 + b_error) for the exact
+ * sums P and Q (each |error| <= about 2^-52). singdiv__cross_terms_of()
+ * keeps only the rounded products; the divergences here correct for these
+ * errors to first order, which is worth one to three ulp of the result when
+ * the sums are not powers of two.
+ */
+typedef struct singdiv__cross_errors {
+    double a_error;
+    double b_error;
+} singdiv__cross_errors;
+
+static inline singdiv__cross_errors
+singdiv__cross_errors_of(const singdiv__pair *c, double pi, double qi,
+                         const singdiv__cross_terms *t)
+{
+    singdiv__cross_errors e = { 0.0, 0.0 };
+    double ps = pi * c->p.scale;
+    double qs = qi * c->q.scale;
+
+    if (t->a > 0.0) {
+        e.a_error = (fma(ps, c->q.total.hi, -t->a) + ps * c->q.total.lo) / t->a;
+    }
+    if (t->b > 0.0) {
+        e.b_error = (fma(qs, c->p.total.hi, -t->b) + qs * c->p.total.lo) / t->b;
+    }
+    return e;
+}
+
+/*
+ * Returns log(a / b) for a, b > 0 and the exact cross terms, by log1p of
+ * diff / b where a and b are close, else from the rounded quotient plus
+ * the first-order correction a_error - b_error.
+ */
 static inline double
-singdiv__log_quotient(const singdiv__cross_terms *t)
+singdiv__log_quotient(const singdiv__cross_terms *t, const singdiv__cross_errors *e)
 {
     double ratio;
 
     if (fabs(t->diff) <= 0.5 * t->b) {
-        return log1p(t->diff / t->b);
+        double u = t->diff / t->b;
+
+        return log1p(fma(-u, e->b_error, u));
     }
     ratio = t->a / t->b;
     if (ratio >= DBL_MIN && ratio <= DBL_MAX) {
-        return log(ratio);
+        return log(ratio) + (e->a_error - e->b_error);
     }
     /* a / b over- or underflows: subtract the logarithms instead. */
-    return log(t->a) - log(t->b);
+    return (log(t->a) - log(t->b)) + (e->a_error - e->b_error);
 }
 
 /* Returns an empty tally. */

@@ -33,7 +33,9 @@ symmetric_kl(const double *p, const double *q, size_t n,
 
         singdiv__tally_add(&tally, p[i], q[i], t);
         if (p[i] > 0.0 && q[i] > 0.0) {
-            singdiv__sum_add(&sum, t.diff * singdiv__log_quotient(&t));
+            singdiv__cross_errors e = singdiv__cross_errors_of(&c, p[i], q[i], &t);
+
+            singdiv__sum_add(&sum, t.diff * singdiv__log_quotient(&t, &e));
         }
     }
 

@@ -20,9 +20,11 @@
 
 /*
  * Returns psi(alpha, r) = alpha sum_{k >= 2} e_{k-1} r^k / k! with
- * e_j = 1 + alpha + ... + alpha^(j-1), for (1 + alpha) |r| <= 1: successive
+ * e_j = 1 + alpha + ... + alpha^(j-1). For (1 + alpha) |r| <= 1 successive
  * terms shrink by at least 1 / (k + 1), so at most a third of the leading
- * term r^2 / 2 cancels when r < 0.
+ * term r^2 / 2 cancels when r < 0. For r > 0 every term is positive, and
+ * with (1 + alpha) r <= 3 the terms fall below 2^-60 of the sum within
+ * 60 terms.
  */
 static double
 renyi_psi_series(double alpha, double r)
@@ -31,7 +33,7 @@ renyi_psi_series(double alpha, double r)
     double geometric = 1.0;     /* e_{k-1} */
     double sum = power;
 
-    for (int k = 3; k < 40; k++) {
+    for (int k = 3; k < 60; k++) {
         double term;
 
         power *= r / k;
@@ -53,26 +55,35 @@ expm1_quotient(double z)
 }
 
 /*
- * Returns a^alpha b^(1 - alpha) for a, b > 0 by pow where that neither
- * under- nor overflows, else by exp of its logarithm log b + alpha r.
+ * Returns a^alpha b^(1 - alpha) for the exact cross terms a = p_i Q and
+ * b = q_i P. t->a and t->b are those products rounded; raising a rounded
+ * value to the power alpha would multiply its rounding error by alpha, so
+ * the product of the pows is corrected to first order by the rounding
+ * errors in *e (a_exact^alpha = a^alpha (1 + alpha a_error)). Where pow
+ * under- or overflows the result comes from exp of its logarithm
+ * log b + alpha r instead, to about |alpha r| eps.
  */
 static double
-weighted_power(double a, double b, double alpha, double r)
+weighted_power(const singdiv__cross_terms *t, const singdiv__cross_errors *e, double alpha,
+               double r)
 {
-    double power_a = pow(a, alpha);
-    double power_b = pow(b, 1.0 - alpha);
+    double power_a = pow(t->a, alpha);
+    double power_b = pow(t->b, 1.0 - alpha);
     double product = power_a * power_b;
 
     if (power_a >= DBL_MIN && power_b >= DBL_MIN && product <= DBL_MAX) {
-        return product;
+        double correction = alpha * e->a_error + (1.0 - alpha) * e->b_error;
+
+        return fma(product, correction, product);
     }
-    return exp(fma(alpha, r, log(b)));
+    return exp(fma(alpha, r, log(t->b) + e->b_error));
 }
 
 /*
  * Returns y psi(alpha, r) in the scaled units of singdiv__pair, with
  * r = log(a / b). Three regimes:
- * - (1 + alpha) |r| <= 1: b times the series.
+ * - (1 + alpha) |r| <= 1, or r > 0 and (1 + alpha) r <= 3: b times the
+ *   series, whose terms all have the sign of r^2 when r > 0.
  * - |alpha - 1| <= 1/2: y e^r = x turns y psi into a r E((alpha - 1) r) - diff,
  *   E(z) = expm1(z) / z, which never forms e^r (whose relative error would be
  *   the absolute error of r, up to 744 eps) and never divides a cancelled
@@ -80,28 +91,34 @@ weighted_power(double a, double b, double alpha, double r)
  * - otherwise the defining form (y t^alpha - y - alpha (x - y)) / (alpha - 1),
  *   with y t^alpha - y = y expm1(alpha r) where |alpha r| <= 1 and
  *   a^alpha b^(1 - alpha) - b (no cancellation) elsewhere.
- * Outside the series range cancellation costs at most a factor of about 8.
+ * Outside the series range, cancellation costs up to a factor of about 8
+ * (an estimate from the worst cases at the regime edges).
  * Overflow gives inf or NaN, which the caller treats as "use the
  * log-sum-exp path".
  */
 static double
-renyi_term(double alpha, const singdiv__cross_terms *t)
+renyi_term(const singdiv__pair *c, double pi, double qi, const singdiv__cross_terms *t,
+           double alpha)
 {
-    double r = singdiv__log_quotient(t);
-    double excess;
+    singdiv__cross_errors e = singdiv__cross_errors_of(c, pi, qi, t);
+    double r = singdiv__log_quotient(t, &e);
+    double part;
 
-    if ((1.0 + alpha) * fabs(r) <= 1.0) {
-        return t->b * renyi_psi_series(alpha, r);
+    if ((1.0 + alpha) * fabs(r) <= 1.0 || (r > 0.0 && (1.0 + alpha) * r <= 3.0)) {
+        part = t->b * renyi_psi_series(alpha, r);
+        return fma(part, e.b_error, part);
     }
     if (fabs(alpha - 1.0) <= 0.5) {
-        return t->a * r * expm1_quotient((alpha - 1.0) * r) - t->diff;
+        part = t->a * r * expm1_quotient((alpha - 1.0) * r);
+        return fma(part, e.a_error, part) - t->diff;
     }
     if (fabs(alpha * r) <= 1.0) {
-        excess = t->b * expm1(alpha * r);
+        part = t->b * expm1(alpha * r);
+        part = fma(part, e.b_error, part);
     } else {
-        excess = weighted_power(t->a, t->b, alpha, r) - t->b;
+        part = weighted_power(t, &e, alpha, r) - fma(t->b, e.b_error, t->b);
     }
-    return (excess - alpha * t->diff) / (alpha - 1.0);
+    return (part - alpha * t->diff) / (alpha - 1.0);
 }
 
 /* Returns T * P Q (see the file comment), summed over C, F and V. */
@@ -117,7 +134,7 @@ renyi_excess(const singdiv__pair *c, const double *p, const double *q, size_t n,
 
         singdiv__tally_add(tally, p[i], q[i], t);
         if (p[i] > 0.0 && q[i] > 0.0) {
-            double term = renyi_term(alpha, &t);
+            double term = renyi_term(c, p[i], q[i], &t, alpha);
 
             /* A compensated sum turns inf into NaN; report overflow as inf. */
             if (!(term <= DBL_MAX)) {
@@ -152,6 +169,7 @@ renyi_log_sum(const singdiv__pair *c, const double *p, const double *q, size_t n
 
     for (size_t i = 0; i < n; i++) {
         singdiv__cross_terms t;
+        singdiv__cross_errors errors;
         double r;
         double log_x;
         double log_y;
@@ -161,7 +179,8 @@ renyi_log_sum(const singdiv__pair *c, const double *p, const double *q, size_t n
             continue;
         }
         t = singdiv__cross_terms_of(c, p[i], q[i]);
-        r = singdiv__log_quotient(&t);
+        errors = singdiv__cross_errors_of(c, p[i], q[i], &t);
+        r = singdiv__log_quotient(&t, &errors);
         log_x = singdiv__log_share(p[i] * c->p.scale, c->p.total, inverse_p);
         log_y = singdiv__log_share(q[i] * c->q.scale, c->q.total, inverse_q);
         if (fabs(log_x) + fabs((alpha - 1.0) * r) <= fabs(log_y) + fabs(alpha * r)) {
@@ -253,7 +272,9 @@ max_log_ratio(const singdiv__pair *c, const double *p, const double *q, size_t n
 
         singdiv__tally_add(tally, p[i], q[i], t);
         if (p[i] > 0.0 && q[i] > 0.0) {
-            largest = fmax(largest, singdiv__log_quotient(&t));
+            singdiv__cross_errors e = singdiv__cross_errors_of(c, p[i], q[i], &t);
+
+            largest = fmax(largest, singdiv__log_quotient(&t, &e));
         }
     }
     return largest;

@@ -24,7 +24,7 @@ from mpmath import mp, mpf, log, sqrt, acos, asin
 
 mp.dps = 120
 SEED = 20261205
-ALPHAS = (0.3, 0.5, 0.999999, 1.0000001, 2.0, 7.5)
+ALPHAS = (0.01, 0.3, 0.5, 0.999999, 1.0000001, 2.0, 7.5, 100.0)
 SKEW_WEIGHTS = (0.1, 0.5, 0.8)
 QUANTITIES = (
     [f"renyi_{a!r}" for a in ALPHAS]
@@ -194,6 +194,12 @@ def cases():
         a = (1.0 + c) / n
         b = (1.0 - c) / n
         out.append((f"long_two_level_c{c:g}", 0, [(n // 2, 1.0 / n, a), (n // 2, 1.0 / n, b)]))
+    # Short heavy-tailed counts: ratios far from 1 in every regime of the Rényi terms.
+    for k in range(200):
+        n = rng.choice([2, 3, 5])
+        p = [rng.expovariate(1.0) ** rng.choice([1, 3, 8]) for _ in range(n)]
+        q = [rng.expovariate(1.0) ** rng.choice([1, 3, 8]) for _ in range(n)]
+        out.append((f"heavy_tailed_{k}", 1, explicit(p, q)))
     out.append(("disjoint", 0, explicit([0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.25, 0.75])))
     return out
 

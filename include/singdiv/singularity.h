@@ -128,6 +128,10 @@ typedef struct singdiv_singularity {
  *   with rate m_V. Smoothing both: logarithmic, rate m_V + q(F).
  * - JS, JS distance, skewed JS, W1, MMD, total variation, Hellinger,
  *   squared Hellinger, Bhattacharyya coefficient and angle: always finite.
+ * growth and rate describe infinite values only. Smoothing q can itself
+ * make a finite Neyman chi-square, Jeffreys or PSI infinite, because q_eps
+ * is positive wherever p is zero; the map then still reports the pair as
+ * finite with SINGDIV_GROWTH_NONE.
  *
  * Returns SINGDIV_OK, or: SINGDIV_ERR_NULL (out NULL: nothing written);
  * SINGDIV_ERR_DOMAIN for an unknown divergence (error.argument

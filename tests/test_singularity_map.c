@@ -267,6 +267,28 @@ jeffreys_rates(void **state)
 }
 
 static void
+smoothing_q_creates_infinity(void **state)
+{
+    /* p and q share the zero at 2: finite, but q_eps > 0 there while p stays 0. */
+    const double p[] = { 0.5, 0.5, 0.0 };
+    const double q[] = { 0.25, 0.75, 0.0 };
+    static const singdiv_divergence affected[] = {
+        SINGDIV_DIVERGENCE_NEYMAN_CHI2, SINGDIV_DIVERGENCE_JEFFREYS, SINGDIV_DIVERGENCE_PSI,
+    };
+
+    (void)state;
+    for (size_t k = 0; k < N_OF(affected); k++) {
+        singdiv_singularity s = map_of(affected[k], p, q, 3, 0.0, SINGDIV_SMOOTH_Q);
+
+        assert_int_equal(s.finite, 1);
+        assert_int_equal(s.growth, SINGDIV_GROWTH_NONE);
+        assert_true(isfinite(divergence_value(affected[k], p, q, 3, 0.0)));
+        check_identical(smoothed_value(affected[k], p, q, 3, 0.0, SINGDIV_SMOOTH_Q, 1e-3),
+                        HUGE_VAL);
+    }
+}
+
+static void
 bounded_divergences_always_finite(void **state)
 {
     static const singdiv_divergence always_finite[] = {
@@ -430,6 +452,7 @@ main(void)
         cmocka_unit_test(pearson_grows_like_inverse_eps),
         cmocka_unit_test(neyman_unrepaired_by_smoothing_q),
         cmocka_unit_test(jeffreys_rates),
+        cmocka_unit_test(smoothing_q_creates_infinity),
         cmocka_unit_test(bounded_divergences_always_finite),
         cmocka_unit_test(map_agrees_with_values),
         cmocka_unit_test(log_rate_in_bits),

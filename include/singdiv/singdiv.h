@@ -9,6 +9,7 @@
 #include <singdiv/status.h>
 #include <singdiv/options.h>
 #include <singdiv/discrete.h>
+#include <singdiv/mmd.h>
 #include <singdiv/contrastive.h>
 #include <singdiv/logits.h>
 #include <singdiv/batch.h>

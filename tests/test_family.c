@@ -872,6 +872,8 @@ input_errors_name_argument_and_index(void **state)
     const double negative[] = { 1.5, -0.5 };
     const double zeros[] = { 0.0, 0.0 };
     const double unnormalized[] = { 0.5, 0.25 };
+    const double huge[] = { DBL_MAX, DBL_MAX };
+    singdiv_options counts = normalizing();
     singdiv_options bad_base;
     singdiv_options bad_tolerance;
     singdiv_report r;
@@ -908,6 +910,8 @@ input_errors_name_argument_and_index(void **state)
         check_status(f(good, unnormalized, 2, NULL, &r), SINGDIV_ERR_NOT_NORMALIZED);
         check_failure(&r, SINGDIV_ERR_NOT_NORMALIZED, "q", SINGDIV_NO_INDEX);
         check_identical(r.error.value, 0.75);
+        check_status(f(good, huge, 2, &counts, &r), SINGDIV_ERR_INFINITE);
+        check_failure(&r, SINGDIV_ERR_INFINITE, "q", SINGDIV_NO_INDEX);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <float.h>
 
 #include "internal.h"
+#include "simd_discrete.h"
 
 /* log 2, correctly rounded. */
 static const double ln2 = 0x1.62e42fefa39efp-1;
@@ -26,38 +27,6 @@ report_reset(singdiv_report *out)
     singdiv__clear_error(&out->error);
 }
 
-/* Sums of the cross-entropy pass, in units of the scaled sums. */
-typedef struct ce_sums {
-    singdiv__sum covered;   /* -sum over S \ V of p_i log(q_i / Q) */
-    singdiv__sum violating; /* sum over V of p_i */
-    singdiv__sum reverse;   /* sum over F of q_i */
-    size_t violating_count;
-    size_t reverse_count;
-} ce_sums;
-
-static ce_sums
-cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q, size_t n)
-{
-    ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
-    double inverse_q = 1.0 / c->q.total.hi;
-
-    for (size_t i = 0; i < n; i++) {
-        double ps = p[i] * c->p.scale;
-        double qs = q[i] * c->q.scale;
-
-        if (p[i] > 0.0 && q[i] > 0.0) {
-            singdiv__sum_add(&s.covered, -ps * singdiv__log_share(qs, c->q.total, inverse_q));
-        } else if (p[i] > 0.0) {
-            singdiv__sum_add(&s.violating, ps);
-            s.violating_count++;
-        } else if (q[i] > 0.0) {
-            singdiv__sum_add(&s.reverse, qs);
-            s.reverse_count++;
-        }
-    }
-    return s;
-}
-
 /* Returns part / total for a part of the total, never above 1 from rounding. */
 static double
 share_of(const singdiv__sum *part, double total)
@@ -66,7 +35,7 @@ share_of(const singdiv__sum *part, double total)
 }
 
 static void
-report_masses(singdiv_report *out, const singdiv__pair *c, const ce_sums *s)
+report_masses(singdiv_report *out, const singdiv__pair *c, const singdiv__ce_sums *s)
 {
     out->violating_mass = share_of(&s->violating, c->p.total.hi);
     out->violating_count = s->violating_count;
@@ -75,11 +44,12 @@ report_masses(singdiv_report *out, const singdiv__pair *c, const ce_sums *s)
 }
 
 singdiv_status
-singdiv_cross_entropy(const double *p, const double *q, size_t n,
-                      const singdiv_options *opt, singdiv_report *out)
+singdiv__cross_entropy_on(const double *p, const double *q, size_t n,
+                          const singdiv_options *opt, singdiv_report *out,
+                          singdiv__path path)
 {
     singdiv__pair c;
-    ce_sums s;
+    singdiv__ce_sums s;
     singdiv_status status;
 
     if (out == NULL) {
@@ -91,7 +61,7 @@ singdiv_cross_entropy(const double *p, const double *q, size_t n,
         return status;
     }
 
-    s = cross_entropy_pass(&c, p, q, n);
+    s = singdiv__cross_entropy_pass(&c, p, q, n, path);
 
     report_masses(out, &c, &s);
     out->finite_part = singdiv__in_base(singdiv__sum_value(&s.covered) / c.p.total.hi, &c.options);
@@ -100,11 +70,11 @@ singdiv_cross_entropy(const double *p, const double *q, size_t n,
 }
 
 singdiv_status
-singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
-                singdiv_report *out)
+singdiv__entropy_on(const double *p, size_t n, const singdiv_options *opt,
+                    singdiv_report *out, singdiv__path path)
 {
     singdiv__pair c;
-    ce_sums s;
+    singdiv__ce_sums s;
     singdiv_status status;
 
     if (out == NULL) {
@@ -116,7 +86,7 @@ singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
         return status;
     }
 
-    s = cross_entropy_pass(&c, p, p, n);
+    s = singdiv__cross_entropy_pass(&c, p, p, n, path);
 
     report_masses(out, &c, &s);
     out->value = singdiv__in_base(singdiv__sum_value(&s.covered) / c.p.total.hi, &c.options);
@@ -124,42 +94,12 @@ singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
     return SINGDIV_OK;
 }
 
-/* Sums of the KL pass, in units of P Q. */
-typedef struct kl_sums {
-    singdiv__sum covered;   /* deviance terms over S \ V */
-    singdiv__sum violating; /* sum over V of a = p_i Q */
-    singdiv__sum reverse;   /* sum over F of b = q_i P */
-    size_t violating_count;
-    size_t reverse_count;
-} kl_sums;
-
-static kl_sums
-kl_pass(const singdiv__pair *c, const double *p, const double *q, size_t n)
-{
-    kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
-
-    for (size_t i = 0; i < n; i++) {
-        singdiv__cross_terms t = singdiv__cross_terms_of(c, p[i], q[i]);
-
-        if (p[i] > 0.0 && q[i] > 0.0) {
-            singdiv__sum_add(&s.covered, singdiv__deviance(t.a, t.b, t.diff));
-        } else if (p[i] > 0.0) {
-            singdiv__sum_add(&s.violating, t.a);
-            s.violating_count++;
-        } else if (q[i] > 0.0) {
-            singdiv__sum_add(&s.reverse, t.b);
-            s.reverse_count++;
-        }
-    }
-    return s;
-}
-
 singdiv_status
-singdiv_kl(const double *p, const double *q, size_t n,
-           const singdiv_options *opt, singdiv_report *out)
+singdiv__kl_on(const double *p, const double *q, size_t n,
+               const singdiv_options *opt, singdiv_report *out, singdiv__path path)
 {
     singdiv__pair c;
-    kl_sums s;
+    singdiv__kl_sums s;
     singdiv__sum finite = { 0.0, 0.0 };
     singdiv_status status;
 
@@ -172,7 +112,7 @@ singdiv_kl(const double *p, const double *q, size_t n,
         return status;
     }
 
-    s = kl_pass(&c, p, q, n);
+    s = singdiv__kl_pass(&c, p, q, n, path);
 
     /*
      * Over S \ V, sum p log(p/q) = sum (deviance) - sum q + sum p, and those
@@ -194,14 +134,11 @@ singdiv_kl(const double *p, const double *q, size_t n,
 }
 
 singdiv_status
-singdiv_js(const double *p, const double *q, size_t n,
-           const singdiv_options *opt, singdiv_report *out)
+singdiv__js_on(const double *p, const double *q, size_t n,
+               const singdiv_options *opt, singdiv_report *out, singdiv__path path)
 {
     singdiv__pair c;
-    singdiv__sum total = { 0.0, 0.0 };
-    singdiv__sum violating = { 0.0, 0.0 };
-    singdiv__sum reverse = { 0.0, 0.0 };
-    size_t shared = 0;
+    singdiv__kl_sums s;
     singdiv_status status;
 
     if (out == NULL) {
@@ -213,37 +150,50 @@ singdiv_js(const double *p, const double *q, size_t n,
         return status;
     }
 
-    /* Each half of JS is a KL against m = (p + q) / 2, so m - p = (q - p) / 2. */
-    for (size_t i = 0; i < n; i++) {
-        singdiv__cross_terms t = singdiv__cross_terms_of(&c, p[i], q[i]);
-        double m = 0.5 * (t.a + t.b);
+    s = singdiv__js_pass(&c, p, q, n, path);
 
-        if (p[i] > 0.0 && q[i] > 0.0) {
-            shared++;
-        } else if (p[i] > 0.0) {
-            singdiv__sum_add(&violating, t.a);
-            out->violating_count++;
-        } else if (q[i] > 0.0) {
-            singdiv__sum_add(&reverse, t.b);
-            out->reverse_count++;
-        } else {
-            continue;
-        }
-        singdiv__sum_add(&total, singdiv__deviance(t.a, m, 0.5 * t.diff));
-        singdiv__sum_add(&total, singdiv__deviance(t.b, m, -0.5 * t.diff));
-    }
-
-    out->violating_mass = share_of(&violating, c.pq);
-    out->reverse_mass = share_of(&reverse, c.pq);
-    if (shared == 0) {
+    out->violating_mass = share_of(&s.violating, c.pq);
+    out->violating_count = s.violating_count;
+    out->reverse_mass = share_of(&s.reverse, c.pq);
+    out->reverse_count = s.reverse_count;
+    if (s.shared_count == 0) {
         /* Disjoint supports: JS is log 2 exactly, not log 2 up to rounding. */
         out->value = singdiv__in_base(ln2, &c.options);
     } else {
         /* The exact value is at most log 2; rounding must not push it above. */
-        out->value = singdiv__in_base(fmin(0.5 * singdiv__sum_value(&total) / c.pq, ln2), &c.options);
+        out->value = singdiv__in_base(fmin(0.5 * singdiv__sum_value(&s.covered) / c.pq, ln2),
+                                      &c.options);
     }
     out->finite_part = out->value;
     return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_entropy(const double *p, size_t n, const singdiv_options *opt,
+                singdiv_report *out)
+{
+    return singdiv__entropy_on(p, n, opt, out, SINGDIV__PATH_AUTO);
+}
+
+singdiv_status
+singdiv_cross_entropy(const double *p, const double *q, size_t n,
+                      const singdiv_options *opt, singdiv_report *out)
+{
+    return singdiv__cross_entropy_on(p, q, n, opt, out, SINGDIV__PATH_AUTO);
+}
+
+singdiv_status
+singdiv_kl(const double *p, const double *q, size_t n,
+           const singdiv_options *opt, singdiv_report *out)
+{
+    return singdiv__kl_on(p, q, n, opt, out, SINGDIV__PATH_AUTO);
+}
+
+singdiv_status
+singdiv_js(const double *p, const double *q, size_t n,
+           const singdiv_options *opt, singdiv_report *out)
+{
+    return singdiv__js_on(p, q, n, opt, out, SINGDIV__PATH_AUTO);
 }
 
 singdiv_status

@@ -1,0 +1,450 @@
+/*
+ * The per-element passes of the discrete divergences, with a scalar copy
+ * and an AVX2 + FMA copy of each (see simd_discrete.h). Hardware fma is
+ * what the AVX2 copy gains most: the cross terms and the deviance
+ * polynomial are chains of fma, which the portable build calls in libm.
+ */
+#include "simd_discrete.h"
+
+#include <float.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "deviance_kernel.h"
+#include "fastlog.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SINGDIV_X86_DISPATCH 1
+#define SINGDIV_INLINE static inline __attribute__((always_inline))
+#define SINGDIV_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define SINGDIV_X86_DISPATCH 0
+#define SINGDIV_INLINE static inline
+#endif
+
+int
+singdiv__path_uses_avx2(singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    return path == SINGDIV__PATH_AUTO && __builtin_cpu_supports("avx2")
+           && __builtin_cpu_supports("fma");
+#else
+    (void)path;
+    return 0;
+#endif
+}
+
+/* Independent lanes: blocks of LANES entries, one compensated sum per lane. */
+enum { LANES = 8 };
+
+/* Adds the lanes' sums into one, in lane order. */
+SINGDIV_INLINE singdiv__sum
+fold_lanes(const singdiv__sum lanes[LANES])
+{
+    singdiv__sum total = lanes[0];
+
+    for (int k = 1; k < LANES; k++) {
+        total.comp += lanes[k].comp;
+        singdiv__sum_add(&total, lanes[k].sum);
+    }
+    return total;
+}
+
+/* Returns condition ? if_true : if_false by bit masks, which vectorises without branches. */
+SINGDIV_INLINE double
+select_double(int condition, double if_true, double if_false)
+{
+    uint64_t mask = (uint64_t)0 - (uint64_t)(condition != 0);
+    uint64_t t;
+    uint64_t f;
+    double result;
+
+    memcpy(&t, &if_true, sizeof t);
+    memcpy(&f, &if_false, sizeof f);
+    t = (t & mask) | (f & ~mask);
+    memcpy(&result, &t, sizeof result);
+    return result;
+}
+
+/* Returns log(x) for finite x > 0: inline where x is normal, libm otherwise. */
+SINGDIV_INLINE double
+log_normal(double x)
+{
+    return x >= DBL_MIN ? singdiv__fastlog(x) : log(x);
+}
+
+/*
+ * Returns log(x / total) for 0 < x <= total like singdiv__log_share(), with
+ * the inline logarithm: log1p keeps the digits where x is close to total.
+ */
+SINGDIV_INLINE double
+log_share(double x, singdiv__dd total, double inverse_total)
+{
+    if (x >= 0.5 * total.hi) {
+        return log1p(((x - total.hi) - total.lo) / total.hi);
+    }
+    return log_normal(x * inverse_total);
+}
+
+/* The deviance kernel of deviance_kernel.h for a, b > 0, with the inline logarithm. */
+SINGDIV_INLINE double
+deviance(double a, double b, double d)
+{
+    double v = d / (a + b);
+    double r;
+
+    if (fabs(v) <= 0.5) {
+        return (d * v) * singdiv__deviance_factor(v);
+    }
+    r = a / b;
+    if (r >= DBL_MIN && r <= DBL_MAX) {
+        return a * singdiv__fastlog(r) - d;
+    }
+    return a * (log(a) - log(b)) - d;
+}
+
+/*
+ * Returns the kernel for LANES pairs a, b > 0 with the same rounding as
+ * deviance(), computing both forms in every lane and selecting, so that
+ * the compiler can keep the lanes in vector registers. Returns 0 without
+ * writing term when a ratio a / b leaves the normal range.
+ */
+SINGDIV_INLINE int
+deviance_lanes(const double *a, const double *b, const double *d, double *term)
+{
+    double v[LANES];
+    double r[LANES];
+    int far = 0;
+    int normal = 1;
+
+    for (int k = 0; k < LANES; k++) {
+        v[k] = d[k] / (a[k] + b[k]);
+        far |= !(fabs(v[k]) <= 0.5);
+    }
+    singdiv__deviance_factor_n(v, term, LANES);
+    for (int k = 0; k < LANES; k++) {
+        term[k] *= d[k] * v[k];
+    }
+    if (!far) {
+        return 1;
+    }
+
+    for (int k = 0; k < LANES; k++) {
+        r[k] = a[k] / b[k];
+        normal &= r[k] >= DBL_MIN && r[k] <= DBL_MAX;
+    }
+    if (!normal) {
+        return 0;
+    }
+    singdiv__fastlog_n(r, r, LANES);
+    for (int k = 0; k < LANES; k++) {
+        double direct = a[k] * r[k] - d[k];
+
+        term[k] = select_double(fabs(v[k]) <= 0.5, term[k], direct);
+    }
+    return 1;
+}
+
+SINGDIV_INLINE void
+cross_entropy_element(const singdiv__pair *c, double pi, double qi, double inverse_q,
+                      singdiv__sum *covered, singdiv__ce_sums *s)
+{
+    double ps = pi * c->p.scale;
+    double qs = qi * c->q.scale;
+
+    if (pi > 0.0 && qi > 0.0) {
+        singdiv__sum_add(covered, -ps * log_share(qs, c->q.total, inverse_q));
+    } else if (pi > 0.0) {
+        singdiv__sum_add(&s->violating, ps);
+        s->violating_count++;
+    } else if (qi > 0.0) {
+        singdiv__sum_add(&s->reverse, qs);
+        s->reverse_count++;
+    }
+}
+
+/* Adds the terms of a block where every p_i, q_i > 0 and every share is normal and below 1/2. */
+SINGDIV_INLINE int
+cross_entropy_block(const singdiv__pair *c, const double *p, const double *q,
+                    double inverse_q, singdiv__sum *lanes)
+{
+    double share[LANES];
+    int plain = 1;
+
+    for (int k = 0; k < LANES; k++) {
+        double qs = q[k] * c->q.scale;
+
+        share[k] = qs * inverse_q;
+        plain &= p[k] > 0.0 && qs < 0.5 * c->q.total.hi && share[k] >= DBL_MIN;
+    }
+    if (!plain) {
+        return 0;
+    }
+    singdiv__fastlog_n(share, share, LANES);
+    for (int k = 0; k < LANES; k++) {
+        singdiv__sum_add(&lanes[k], -(p[k] * c->p.scale) * share[k]);
+    }
+    return 1;
+}
+
+SINGDIV_INLINE singdiv__ce_sums
+cross_entropy_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    singdiv__ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
+    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
+    double inverse_q = 1.0 / c->q.total.hi;
+    size_t i = 0;
+
+    for (; i + LANES <= n; i += LANES) {
+        if (!cross_entropy_block(c, p + i, q + i, inverse_q, lanes)) {
+            for (int k = 0; k < LANES; k++) {
+                cross_entropy_element(c, p[i + (size_t)k], q[i + (size_t)k], inverse_q,
+                                      &lanes[k], &s);
+            }
+        }
+    }
+    for (; i < n; i++) {
+        cross_entropy_element(c, p[i], q[i], inverse_q, &lanes[0], &s);
+    }
+    s.covered = fold_lanes(lanes);
+    return s;
+}
+
+SINGDIV_INLINE void
+kl_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
+           singdiv__kl_sums *s)
+{
+    singdiv__cross_terms t = singdiv__cross_terms_of(c, pi, qi);
+
+    if (pi > 0.0 && qi > 0.0) {
+        singdiv__sum_add(covered, deviance(t.a, t.b, t.diff));
+        s->shared_count++;
+    } else if (pi > 0.0) {
+        singdiv__sum_add(&s->violating, t.a);
+        s->violating_count++;
+    } else if (qi > 0.0) {
+        singdiv__sum_add(&s->reverse, t.b);
+        s->reverse_count++;
+    }
+}
+
+/* Adds the terms of a block where every p_i, q_i > 0; returns 0 (nothing added) otherwise. */
+SINGDIV_INLINE int
+kl_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum *lanes)
+{
+    double a[LANES];
+    double b[LANES];
+    double d[LANES];
+    double term[LANES];
+    int positive = 1;
+
+    for (int k = 0; k < LANES; k++) {
+        positive &= p[k] > 0.0 && q[k] > 0.0;
+    }
+    if (!positive) {
+        return 0;
+    }
+    for (int k = 0; k < LANES; k++) {
+        singdiv__cross_terms t = singdiv__cross_terms_of(c, p[k], q[k]);
+
+        a[k] = t.a;
+        b[k] = t.b;
+        d[k] = t.diff;
+    }
+    if (!deviance_lanes(a, b, d, term)) {
+        return 0;
+    }
+    for (int k = 0; k < LANES; k++) {
+        singdiv__sum_add(&lanes[k], term[k]);
+    }
+    return 1;
+}
+
+SINGDIV_INLINE singdiv__kl_sums
+kl_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    singdiv__kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
+    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
+    size_t i = 0;
+
+    for (; i + LANES <= n; i += LANES) {
+        if (kl_block(c, p + i, q + i, lanes)) {
+            s.shared_count += LANES;
+            continue;
+        }
+        for (int k = 0; k < LANES; k++) {
+            kl_element(c, p[i + (size_t)k], q[i + (size_t)k], &lanes[k], &s);
+        }
+    }
+    for (; i < n; i++) {
+        kl_element(c, p[i], q[i], &lanes[0], &s);
+    }
+    s.covered = fold_lanes(lanes);
+    return s;
+}
+
+/*
+ * Each half of JS is a KL against m = (a + b) / 2, and a - m = (a - b) / 2.
+ * Where one side is 0 its term is m - 0 = m, and the other side's is
+ * a log 2 - a / 2 from the kernel.
+ */
+SINGDIV_INLINE void
+js_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
+           singdiv__kl_sums *s)
+{
+    singdiv__cross_terms t = singdiv__cross_terms_of(c, pi, qi);
+    double m = 0.5 * (t.a + t.b);
+
+    if (pi > 0.0 && qi > 0.0) {
+        singdiv__sum_add(covered, deviance(t.a, m, 0.5 * t.diff));
+        singdiv__sum_add(covered, deviance(t.b, m, -0.5 * t.diff));
+        s->shared_count++;
+    } else if (pi > 0.0) {
+        singdiv__sum_add(&s->violating, t.a);
+        s->violating_count++;
+        singdiv__sum_add(covered, deviance(t.a, m, 0.5 * t.diff));
+        singdiv__sum_add(covered, m);
+    } else if (qi > 0.0) {
+        singdiv__sum_add(&s->reverse, t.b);
+        s->reverse_count++;
+        singdiv__sum_add(covered, m);
+        singdiv__sum_add(covered, deviance(t.b, m, -0.5 * t.diff));
+    }
+}
+
+SINGDIV_INLINE int
+js_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum *lanes)
+{
+    double a[LANES];
+    double b[LANES];
+    double m[LANES];
+    double half_diff[LANES];
+    double minus_half_diff[LANES];
+    double term_a[LANES];
+    double term_b[LANES];
+    int positive = 1;
+
+    for (int k = 0; k < LANES; k++) {
+        positive &= p[k] > 0.0 && q[k] > 0.0;
+    }
+    if (!positive) {
+        return 0;
+    }
+    for (int k = 0; k < LANES; k++) {
+        singdiv__cross_terms t = singdiv__cross_terms_of(c, p[k], q[k]);
+
+        a[k] = t.a;
+        b[k] = t.b;
+        m[k] = 0.5 * (t.a + t.b);
+        half_diff[k] = 0.5 * t.diff;
+        minus_half_diff[k] = -0.5 * t.diff;
+    }
+    if (!deviance_lanes(a, m, half_diff, term_a) || !deviance_lanes(b, m, minus_half_diff, term_b)) {
+        return 0;
+    }
+    for (int k = 0; k < LANES; k++) {
+        singdiv__sum_add(&lanes[k], term_a[k]);
+        singdiv__sum_add(&lanes[k], term_b[k]);
+    }
+    return 1;
+}
+
+SINGDIV_INLINE singdiv__kl_sums
+js_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    singdiv__kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
+    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
+    size_t i = 0;
+
+    for (; i + LANES <= n; i += LANES) {
+        if (js_block(c, p + i, q + i, lanes)) {
+            s.shared_count += LANES;
+            continue;
+        }
+        for (int k = 0; k < LANES; k++) {
+            js_element(c, p[i + (size_t)k], q[i + (size_t)k], &lanes[k], &s);
+        }
+    }
+    for (; i < n; i++) {
+        js_element(c, p[i], q[i], &lanes[0], &s);
+    }
+    s.covered = fold_lanes(lanes);
+    return s;
+}
+
+static singdiv__ce_sums
+cross_entropy_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return cross_entropy_body(c, p, q, n);
+}
+
+static singdiv__kl_sums
+kl_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return kl_body(c, p, q, n);
+}
+
+static singdiv__kl_sums
+js_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return js_body(c, p, q, n);
+}
+
+#if SINGDIV_X86_DISPATCH
+SINGDIV_AVX2 static singdiv__ce_sums
+cross_entropy_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return cross_entropy_body(c, p, q, n);
+}
+
+SINGDIV_AVX2 static singdiv__kl_sums
+kl_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return kl_body(c, p, q, n);
+}
+
+SINGDIV_AVX2 static singdiv__kl_sums
+js_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
+{
+    return js_body(c, p, q, n);
+}
+#endif
+
+singdiv__ce_sums
+singdiv__cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q,
+                            size_t n, singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    if (singdiv__path_uses_avx2(path)) {
+        return cross_entropy_avx2(c, p, q, n);
+    }
+#endif
+    (void)path;
+    return cross_entropy_scalar(c, p, q, n);
+}
+
+singdiv__kl_sums
+singdiv__kl_pass(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                 singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    if (singdiv__path_uses_avx2(path)) {
+        return kl_avx2(c, p, q, n);
+    }
+#endif
+    (void)path;
+    return kl_scalar(c, p, q, n);
+}
+
+singdiv__kl_sums
+singdiv__js_pass(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                 singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    if (singdiv__path_uses_avx2(path)) {
+        return js_avx2(c, p, q, n);
+    }
+#endif
+    (void)path;
+    return js_scalar(c, p, q, n);
+}

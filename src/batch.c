@@ -2,9 +2,13 @@
  * Cross-entropy of batches of logits rows: one single-row call per row,
  * then compensated means over the rows that were not ignored.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* float32 rows up to this width are converted on the stack. */
+#define STACK_ROW 256
 
 static void
 report_reset(singdiv_report *out)
@@ -27,6 +31,9 @@ typedef struct batch_job {
     size_t k;
     double temperature;
     const singdiv_options *opt;
+    const float *p32;      /* float32 rows, converted one row at a time */
+    const float *logits32;
+    double *row_buffer;    /* 2 k doubles: the converted target and logits rows */
 } batch_job;
 
 typedef singdiv_status (*row_function)(const batch_job *job, size_t r, singdiv_report *out);
@@ -43,6 +50,35 @@ index_row(const batch_job *job, size_t r, singdiv_report *out)
 {
     return singdiv_logits_cross_entropy_index(job->targets[r], job->logits + r * job->k, job->k,
                                               job->temperature, job->opt, out);
+}
+
+static void
+widen_row(const float *x, double *y, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        y[i] = (double)x[i];
+    }
+}
+
+static singdiv_status
+distribution_row_f32(const batch_job *job, size_t r, singdiv_report *out)
+{
+    double *p = job->row_buffer;
+    double *logits = job->row_buffer + job->k;
+
+    widen_row(job->p32 + r * job->k, p, job->k);
+    widen_row(job->logits32 + r * job->k, logits, job->k);
+    return singdiv_logits_cross_entropy(p, logits, job->k, job->temperature, job->opt, out);
+}
+
+static singdiv_status
+index_row_f32(const batch_job *job, size_t r, singdiv_report *out)
+{
+    double *logits = job->row_buffer + job->k;
+
+    widen_row(job->logits32 + r * job->k, logits, job->k);
+    return singdiv_logits_cross_entropy_index(job->targets[r], logits, job->k, job->temperature,
+                                              job->opt, out);
 }
 
 /* Running sums over the rows that were not ignored. */
@@ -106,12 +142,12 @@ summary_reset(singdiv_batch_summary *summary)
 /* Checks the shape and the pointers common to every batch. */
 static singdiv_status
 check_batch(const batch_job *job, const void *targets, const char *targets_name,
-            singdiv_error *err)
+            const void *logits, singdiv_error *err)
 {
     if (targets == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, targets_name, SINGDIV_NO_INDEX, NAN);
     }
-    if (job->logits == NULL) {
+    if (logits == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
     }
     if (job->n == 0) {
@@ -190,14 +226,14 @@ singdiv_logits_cross_entropy_batch(const double *p, const double *logits, size_t
                                    const singdiv_options *opt, singdiv_report *rows,
                                    singdiv_batch_summary *summary)
 {
-    batch_job job = { p, NULL, logits, n, k, temperature, opt };
+    batch_job job = { p, NULL, logits, n, k, temperature, opt, NULL, NULL, NULL };
     singdiv_status status;
 
     if (summary == NULL) {
         return SINGDIV_ERR_NULL;
     }
     summary_reset(summary);
-    status = check_batch(&job, p, "p", &summary->mean.error);
+    status = check_batch(&job, p, "p", logits, &summary->mean.error);
     if (status != SINGDIV_OK) {
         return status;
     }
@@ -212,16 +248,90 @@ singdiv_logits_cross_entropy_index_batch(const size_t *targets, const double *lo
                                          singdiv_report *rows,
                                          singdiv_batch_summary *summary)
 {
-    batch_job job = { NULL, targets, logits, n, k, temperature, opt };
+    batch_job job = { NULL, targets, logits, n, k, temperature, opt, NULL, NULL, NULL };
     singdiv_status status;
 
     if (summary == NULL) {
         return SINGDIV_ERR_NULL;
     }
     summary_reset(summary);
-    status = check_batch(&job, targets, "targets", &summary->mean.error);
+    status = check_batch(&job, targets, "targets", logits, &summary->mean.error);
     if (status != SINGDIV_OK) {
         return status;
     }
     return run_batch(&job, index_row, ignore, rows, summary);
+}
+
+/*
+ * Runs a float32 batch with a row buffer of 2 k doubles, on the stack for
+ * k <= STACK_ROW and from malloc otherwise.
+ */
+static singdiv_status
+run_batch_f32(batch_job *job, row_function row, const unsigned char *ignore,
+              singdiv_report *rows, singdiv_batch_summary *summary)
+{
+    double stack[2 * STACK_ROW];
+    double *heap = NULL;
+    singdiv_status status;
+
+    job->row_buffer = stack;
+    if (job->k > STACK_ROW) {
+        /* The batch's size check allows k up to PTRDIFF_MAX / 8, not 2 k doubles. */
+        if (job->k <= (size_t)PTRDIFF_MAX / (2 * sizeof *heap)) {
+            heap = malloc(2 * job->k * sizeof *heap);
+        }
+        if (heap == NULL) {
+            return singdiv__fail(&summary->mean.error, SINGDIV_ERR_NO_MEMORY, "logits",
+                                 SINGDIV_NO_INDEX, NAN);
+        }
+        job->row_buffer = heap;
+    }
+
+    status = run_batch(job, row, ignore, rows, summary);
+
+    free(heap);
+    return status;
+}
+
+singdiv_status
+singdiv_logits_cross_entropy_batch_f32(const float *p, const float *logits, size_t n,
+                                       size_t k, double temperature,
+                                       const unsigned char *ignore,
+                                       const singdiv_options *opt, singdiv_report *rows,
+                                       singdiv_batch_summary *summary)
+{
+    batch_job job = { NULL, NULL, NULL, n, k, temperature, opt, p, logits, NULL };
+    singdiv_status status;
+
+    if (summary == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    summary_reset(summary);
+    status = check_batch(&job, p, "p", logits, &summary->mean.error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    return run_batch_f32(&job, distribution_row_f32, ignore, rows, summary);
+}
+
+singdiv_status
+singdiv_logits_cross_entropy_index_batch_f32(const size_t *targets, const float *logits,
+                                             size_t n, size_t k, double temperature,
+                                             const unsigned char *ignore,
+                                             const singdiv_options *opt,
+                                             singdiv_report *rows,
+                                             singdiv_batch_summary *summary)
+{
+    batch_job job = { NULL, targets, NULL, n, k, temperature, opt, NULL, logits, NULL };
+    singdiv_status status;
+
+    if (summary == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    summary_reset(summary);
+    status = check_batch(&job, targets, "targets", logits, &summary->mean.error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    return run_batch_f32(&job, index_row_f32, ignore, rows, summary);
 }

@@ -203,6 +203,96 @@ failed_copy_is_no_memory(void **state)
     assert_true(isnan(r.value));
 }
 
+/* Batches: the summary and every row report equal the double batch's, ignored rows included. */
+static void
+batches_match_double_path(void **state)
+{
+    enum { N = 5, K = 300 };
+    static float p[N * K];
+    static float logits[N * K];
+    static double pd[N * K];
+    static double logits_d[N * K];
+    static const size_t labels[N] = { 0, 299, 17, 150, 3 };
+    static const unsigned char ignore[N] = { 0, 0, 1, 0, 0 };
+    singdiv_report rows_f[N];
+    singdiv_report rows_d[N];
+    singdiv_batch_summary sf;
+    singdiv_batch_summary sd;
+    uint32_t x = 7u;
+
+    (void)state;
+    for (size_t i = 0; i < N * K; i++) {
+        x = x * 1664525u + 1013904223u;
+        logits[i] = (float)(x >> 8) * 0x1.0p-20f - 8.0f;
+        p[i] = (float)(x >> 20) * 0x1.0p-12f;
+    }
+    logits[2 * K + 5] = NAN; /* in an ignored row */
+    logits[3 * K + 150] = -INFINITY;
+    p[3 * K + 150] = 0.25f; /* target mass on a -inf logit: row 3 is singular */
+    widen(p, pd, N * K);
+    widen(logits, logits_d, N * K);
+    for (int target = 0; target < 2; target++) {
+        singdiv_options opt;
+
+        singdiv_options_init(&opt);
+        opt.normalize = 1;
+        if (target) {
+            check_status(singdiv_logits_cross_entropy_batch_f32(p, logits, N, K, 0.9, ignore, &opt,
+                                                                rows_f, &sf),
+                         SINGDIV_OK);
+            check_status(singdiv_logits_cross_entropy_batch(pd, logits_d, N, K, 0.9, ignore, &opt,
+                                                            rows_d, &sd),
+                         SINGDIV_OK);
+        } else {
+            check_status(singdiv_logits_cross_entropy_index_batch_f32(labels, logits, N, K, 0.9,
+                                                                      ignore, &opt, rows_f, &sf),
+                         SINGDIV_OK);
+            check_status(singdiv_logits_cross_entropy_index_batch(labels, logits_d, N, K, 0.9,
+                                                                  ignore, &opt, rows_d, &sd),
+                         SINGDIV_OK);
+        }
+        check_same(&sf.mean, &sd.mean);
+        check_size(sf.singular_rows, sd.singular_rows);
+        check_identical(sf.total_violating_mass, sd.total_violating_mass);
+        for (int r = 0; r < N; r++) {
+            check_same(&rows_f[r], &rows_d[r]);
+        }
+    }
+    check_size(sf.singular_rows, 1);
+    check_size(sd.ignored_rows, 1);
+}
+
+static void
+batch_errors_and_no_memory(void **state)
+{
+    static const float logits[4] = { 0.0f, 1.0f, NAN, 2.0f };
+    static const size_t labels[2] = { 0, 1 };
+    size_t huge = (size_t)PTRDIFF_MAX / sizeof(double);
+    singdiv_batch_summary s;
+
+    (void)state;
+    check_status(singdiv_logits_cross_entropy_index_batch_f32(labels, logits, 2, 2, 1.0, NULL,
+                                                              NULL, NULL, &s),
+                 SINGDIV_ERR_NAN);
+    check_size(s.mean.error.index, 2);
+    check_status(singdiv_logits_cross_entropy_index_batch_f32(labels, NULL, 2, 2, 1.0, NULL, NULL,
+                                                              NULL, &s),
+                 SINGDIV_ERR_NULL);
+    check_status(singdiv_logits_cross_entropy_batch_f32(NULL, logits, 2, 2, 1.0, NULL, NULL, NULL,
+                                                        &s),
+                 SINGDIV_ERR_NULL);
+    check_status(singdiv_logits_cross_entropy_index_batch_f32(labels, logits, 2, 2, 1.0, NULL,
+                                                              NULL, NULL, NULL),
+                 SINGDIV_ERR_NULL);
+    /* One row of about PTRDIFF_MAX / 8 logits passes the size check, but its buffer cannot exist. */
+    check_status(singdiv_logits_cross_entropy_index_batch_f32(labels, logits, 1, huge, 1.0, NULL,
+                                                              NULL, NULL, &s),
+                 SINGDIV_ERR_NO_MEMORY);
+    check_status(singdiv_logits_cross_entropy_batch_f32(logits, logits, 1, huge / 2, 1.0, NULL,
+                                                        NULL, NULL, &s),
+                 SINGDIV_ERR_NO_MEMORY);
+}
+
 int
 main(void)
 {
@@ -213,6 +303,8 @@ main(void)
         cmocka_unit_test(errors_match_double_path),
         cmocka_unit_test(null_empty_and_oversized_inputs),
         cmocka_unit_test(failed_copy_is_no_memory),
+        cmocka_unit_test(batches_match_double_path),
+        cmocka_unit_test(batch_errors_and_no_memory),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

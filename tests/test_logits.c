@@ -440,6 +440,8 @@ static void
 statuses_of_logsumexp(void **state)
 {
     static const double logits[2] = { 1.0, HUGE_VAL };
+    static const double neg_inf[2] = { -HUGE_VAL, -HUGE_VAL };
+    const double nan_logit[1] = { NAN };
     double lse;
     singdiv_error err;
 
@@ -453,6 +455,9 @@ statuses_of_logsumexp(void **state)
     check_status(singdiv_logsumexp(logits, 2, 1.0, &lse, &err), SINGDIV_ERR_INFINITE);
     check_size(err.index, 1);
     assert_true(isnan(lse));
+    check_status(singdiv_logsumexp(neg_inf, 2, 1.0, &lse, &err), SINGDIV_ERR_ZERO_MASS);
+    check_status(singdiv_logsumexp(nan_logit, 1, 1.0, &lse, &err), SINGDIV_ERR_NAN);
+    check_size(err.index, 0);
 }
 
 /*

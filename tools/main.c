@@ -1,6 +1,7 @@
 /*
  * singdiv: the command-line front end of libsingdiv.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,8 +43,10 @@ print_help(FILE *out)
 static int
 finish(int status)
 {
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("write error on standard output");
+        cli_error("writing to standard output failed: %s",
+                  errno != 0 ? strerror(errno) : "unknown error");
         return status != 0 ? status : CLI_EXIT_FAILURE;
     }
     return status;

@@ -128,7 +128,7 @@ bounded_value(const bounded_sums *s, bounded_kind kind)
         return near_identical ? 2.0 * asin(sqrt(0.5 * s->hellinger_squared))
                               : acos(s->coefficient);
     }
-    return NAN;
+    return (double)NAN;
 }
 
 static singdiv_status

@@ -20,11 +20,11 @@ singdiv__family_prepare(const double *p, const double *q, size_t n,
     if (out == NULL) {
         return SINGDIV_ERR_NULL;
     }
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
     return singdiv__pair_prepare(p, q, n, opt, &out->error, c);

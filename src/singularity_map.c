@@ -175,10 +175,10 @@ singularity_reset(singdiv_singularity *out)
     out->finite = 0;
     out->cause = SINGDIV_CAUSE_NONE;
     out->growth = SINGDIV_GROWTH_NONE;
-    out->rate = NAN;
-    out->violating_mass = NAN;
+    out->rate = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
 }

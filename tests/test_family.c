@@ -821,8 +821,8 @@ check_failure(const singdiv_report *r, singdiv_status status, const char *argume
 static void
 order_and_weight_domain_errors(void **state)
 {
-    static const double bad_alphas[] = { 0.0, -0.5, -HUGE_VAL, NAN };
-    static const double bad_weights[] = { 0.0, 1.0, -0.1, 1.5, NAN, HUGE_VAL };
+    static const double bad_alphas[] = { 0.0, -0.5, -HUGE_VAL, (double)NAN };
+    static const double bad_weights[] = { 0.0, 1.0, -0.1, 1.5, (double)NAN, HUGE_VAL };
     singdiv_report r;
 
     (void)state;
@@ -867,7 +867,7 @@ static void
 input_errors_name_argument_and_index(void **state)
 {
     const double good[] = { 0.5, 0.5 };
-    const double with_nan[] = { 0.5, NAN };
+    const double with_nan[] = { 0.5, (double)NAN };
     const double with_inf[] = { HUGE_VAL, 0.5 };
     const double negative[] = { 1.5, -0.5 };
     const double zeros[] = { 0.0, 0.0 };

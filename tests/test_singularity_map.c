@@ -68,7 +68,9 @@ divergence_value(singdiv_divergence id, const double *p, const double *q, size_t
     case SINGDIV_DIVERGENCE_NEYMAN_CHI2: status = singdiv_neyman_chi2(p, q, n, NULL, &r); break;
     case SINGDIV_DIVERGENCE_JEFFREYS: status = singdiv_jeffreys(p, q, n, NULL, &r); break;
     case SINGDIV_DIVERGENCE_PSI: status = singdiv_psi(p, q, n, NULL, &r); break;
-    case SINGDIV_DIVERGENCE_TOTAL_VARIATION: status = singdiv_total_variation(p, q, n, NULL, &r); break;
+    case SINGDIV_DIVERGENCE_TOTAL_VARIATION:
+        status = singdiv_total_variation(p, q, n, NULL, &r);
+        break;
     case SINGDIV_DIVERGENCE_HELLINGER: status = singdiv_hellinger(p, q, n, NULL, &r); break;
     case SINGDIV_DIVERGENCE_HELLINGER_SQUARED:
         status = singdiv_hellinger_squared(p, q, n, NULL, &r);
@@ -404,7 +406,7 @@ static void
 map_rejects_invalid_arguments(void **state)
 {
     const double halves[] = { 0.5, 0.5 };
-    const double with_nan[] = { 0.5, NAN };
+    const double with_nan[] = { 0.5, (double)NAN };
     singdiv_singularity s;
 
     (void)state;
@@ -437,7 +439,7 @@ map_rejects_invalid_arguments(void **state)
     check_map_failure(&s, SINGDIV_ERR_NAN, "q");
     check_size(s.error.index, 1);
     /* The order of a divergence without one is ignored. */
-    check_status(singdiv_singularity_map(SINGDIV_DIVERGENCE_KL, full_p, full_q, 4, NAN,
+    check_status(singdiv_singularity_map(SINGDIV_DIVERGENCE_KL, full_p, full_q, 4, (double)NAN,
                                          SINGDIV_SMOOTH_Q, NULL, &s),
                  SINGDIV_OK);
 }

@@ -102,7 +102,8 @@ accumulate_shard(singdiv_accumulator *acc, singdiv_accumulator_kind kind, int ra
         p[i] = target_of(begin + i);
     }
     singdiv_options_init(&opt);
-    failed = singdiv_accumulator_init_logits(acc, kind, LABEL, TEMPERATURE, &opt, NULL);
+    failed = singdiv_accumulator_init_logits(acc, kind, LABEL, TEMPERATURE, &opt,
+                                             NULL) != SINGDIV_OK;
     if (!failed) {
         failed = singdiv_accumulator_add_logits(acc, p, logits, n, begin, NULL) != SINGDIV_OK;
     }

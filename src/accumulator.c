@@ -153,7 +153,7 @@ singdiv_accumulator_init(singdiv_accumulator *acc, singdiv_accumulator_kind kind
 
     singdiv__clear_error(err);
     if (acc == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!is_probability_kind((int)kind)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "kind", SINGDIV_NO_INDEX, (double)kind);
@@ -177,7 +177,7 @@ singdiv_accumulator_init_logits(singdiv_accumulator *acc, singdiv_accumulator_ki
 
     singdiv__clear_error(err);
     if (acc == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!is_logits_kind((int)kind)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "kind", SINGDIV_NO_INDEX, (double)kind);
@@ -208,7 +208,7 @@ check_chunk(const double *x, size_t n, size_t offset, const char *argument, sing
         return SINGDIV_OK;
     }
     if (x == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__check_nonnegative(x, n, argument, err, &sum);
     if (status == SINGDIV_ERR_ZERO_MASS) {
@@ -317,7 +317,7 @@ singdiv_accumulator_add(singdiv_accumulator *acc, const double *p, const double 
 
     singdiv__clear_error(err);
     if (acc == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!is_probability_kind(acc->kind)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
@@ -424,7 +424,7 @@ check_logits_chunk(const singdiv_accumulator *acc, const double *p, const double
         status = check_chunk(p, n, offset, "p", err);
     }
     if (status == SINGDIV_OK && n > 0 && logits == NULL) {
-        status = singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+        status = singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (status == SINGDIV_OK && n > 0) {
         status = singdiv__check_logits(logits, n, offset, "logits", err);
@@ -443,7 +443,7 @@ singdiv_accumulator_add_logits(singdiv_accumulator *acc, const double *p,
 
     singdiv__clear_error(err);
     if (acc == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!is_logits_kind(acc->kind)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
@@ -523,10 +523,10 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
     singdiv__clear_error(err);
     if (acc == NULL || other == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "other",
-                             SINGDIV_NO_INDEX, NAN);
+                             SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!same_configuration(acc, other)) {
-        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "other", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "other", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (other->entries > SIZE_MAX - acc->entries) {
         return singdiv__fail(err, SINGDIV_ERR_SIZE_OVERFLOW, "other", SINGDIV_NO_INDEX,
@@ -553,11 +553,11 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
 static void
 report_reset(singdiv_report *out)
 {
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
 }
@@ -567,7 +567,7 @@ static singdiv_status
 check_coverage(const singdiv_accumulator *acc, singdiv_error *err)
 {
     if (acc->entries == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (acc->entries != acc->end) {
         return singdiv__fail(err, SINGDIV_ERR_INDEX, "acc", SINGDIV_NO_INDEX,
@@ -757,7 +757,7 @@ singdiv_accumulator_finalize(const singdiv_accumulator *acc, singdiv_report *out
     }
     report_reset(out);
     if (acc == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "acc", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (acc->kind == SINGDIV_ACCUMULATE_LOGSUMEXP) {
         return singdiv__fail(&out->error, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX,
@@ -793,9 +793,9 @@ singdiv_accumulator_logsumexp(const singdiv_accumulator *acc, double *lse,
     singdiv__clear_error(err);
     if (acc == NULL || lse == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "lse",
-                             SINGDIV_NO_INDEX, NAN);
+                             SINGDIV_NO_INDEX, (double)NAN);
     }
-    *lse = NAN;
+    *lse = (double)NAN;
     if (!is_logits_kind(acc->kind)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "acc", SINGDIV_NO_INDEX, (double)acc->kind);
     }
@@ -882,7 +882,7 @@ singdiv_accumulator_serialize(const singdiv_accumulator *acc, unsigned char *byt
     singdiv__clear_error(err);
     if (acc == NULL || bytes == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "bytes",
-                             SINGDIV_NO_INDEX, NAN);
+                             SINGDIV_NO_INDEX, (double)NAN);
     }
     if (size < SINGDIV_ACCUMULATOR_STATE_SIZE) {
         return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "size", SINGDIV_NO_INDEX, (double)size);
@@ -933,7 +933,7 @@ read_header(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error 
         return corrupt(err, AT_KIND, bytes[AT_KIND]);
     }
     if (bytes[AT_NORMALIZE] > 1 || bytes[AT_HAS_HELD] > 1) {
-        return corrupt(err, bytes[AT_NORMALIZE] > 1 ? AT_NORMALIZE : AT_HAS_HELD, NAN);
+        return corrupt(err, bytes[AT_NORMALIZE] > 1 ? AT_NORMALIZE : AT_HAS_HELD, (double)NAN);
     }
     for (size_t at = AT_RESERVED; at < AT_BASE; at++) {
         if (bytes[at] != 0) {
@@ -1030,7 +1030,7 @@ singdiv_accumulator_deserialize(singdiv_accumulator *acc, const unsigned char *b
     singdiv__clear_error(err);
     if (acc == NULL || bytes == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, acc == NULL ? "acc" : "bytes",
-                             SINGDIV_NO_INDEX, NAN);
+                             SINGDIV_NO_INDEX, (double)NAN);
     }
     if (size != SINGDIV_ACCUMULATOR_STATE_SIZE) {
         return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "size", SINGDIV_NO_INDEX, (double)size);

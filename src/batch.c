@@ -13,11 +13,11 @@
 static void
 report_reset(singdiv_report *out)
 {
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
 }
@@ -136,7 +136,7 @@ summary_reset(singdiv_batch_summary *summary)
     summary->rows = 0;
     summary->ignored_rows = 0;
     summary->singular_rows = 0;
-    summary->total_violating_mass = NAN;
+    summary->total_violating_mass = (double)NAN;
 }
 
 /* Checks the shape and the pointers common to every batch. */
@@ -145,16 +145,16 @@ check_batch(const batch_job *job, const void *targets, const char *targets_name,
             const void *logits, singdiv_error *err)
 {
     if (targets == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, targets_name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, targets_name, SINGDIV_NO_INDEX, (double)NAN);
     }
     if (logits == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (job->n == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "n", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "n", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (job->k == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "k", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "k", SINGDIV_NO_INDEX, (double)NAN);
     }
     return singdiv__check_size(job->n, job->k, "logits", err);
 }
@@ -213,7 +213,7 @@ run_batch(const batch_job *job, row_function row, const unsigned char *ignore,
         summary_reset(summary);
         summary->ignored_rows = job->n;
         return singdiv__fail(&summary->mean.error, SINGDIV_ERR_EMPTY, "ignore", SINGDIV_NO_INDEX,
-                             NAN);
+                             (double)NAN);
     }
     finish_summary(&s, summary);
     return SINGDIV_OK;
@@ -282,7 +282,7 @@ run_batch_f32(batch_job *job, row_function row, const unsigned char *ignore,
         }
         if (heap == NULL) {
             return singdiv__fail(&summary->mean.error, SINGDIV_ERR_NO_MEMORY, "logits",
-                                 SINGDIV_NO_INDEX, NAN);
+                                 SINGDIV_NO_INDEX, (double)NAN);
         }
         job->row_buffer = heap;
     }

@@ -56,13 +56,13 @@ widen(const float *x, size_t n, widened *w)
 static void
 no_memory(singdiv_report *out, const char *argument)
 {
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
-    (void)singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, argument, SINGDIV_NO_INDEX, NAN);
+    (void)singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, argument, SINGDIV_NO_INDEX, (double)NAN);
 }
 
 /* Converts both inputs of a pair, failing on the first that cannot be copied. */

@@ -16,11 +16,11 @@
 static void
 report_reset(singdiv_report *out)
 {
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
 }
@@ -69,7 +69,7 @@ scan_logits(const double *logits, size_t k, singdiv_error *err, logits_scan *sca
     scan->argmax = 0;
     scan->finite_count = 0;
     if (logits == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
 
     status = singdiv__check_logits(logits, k, 0, "logits", err);
@@ -160,15 +160,15 @@ singdiv_logsumexp(const double *logits, size_t k, double temperature,
 
     singdiv__clear_error(err);
     if (lse == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "lse", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "lse", SINGDIV_NO_INDEX, (double)NAN);
     }
-    *lse = NAN;
+    *lse = (double)NAN;
     status = check_temperature(temperature, err);
     if (status == SINGDIV_OK && logits == NULL) {
-        status = singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+        status = singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (status == SINGDIV_OK && k == 0) {
-        status = singdiv__fail(err, SINGDIV_ERR_EMPTY, "logits", SINGDIV_NO_INDEX, NAN);
+        status = singdiv__fail(err, SINGDIV_ERR_EMPTY, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (status == SINGDIV_OK) {
         status = singdiv__check_size(k, 1, "logits", err);
@@ -325,10 +325,10 @@ prepare_index(size_t target, const double *logits, size_t k, double temperature,
         return status;
     }
     if (logits == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (k == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "logits", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "logits", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__check_size(k, 1, "logits", err);
     if (status != SINGDIV_OK) {

@@ -501,7 +501,7 @@ static void
 statuses_of_init_add_merge(void **state)
 {
     static const double p[3] = { 0.2, 0.3, 0.5 };
-    double bad[3] = { 0.2, NAN, 0.5 };
+    double bad[3] = { 0.2, (double)NAN, 0.5 };
     singdiv_options opt;
     singdiv_accumulator acc;
     singdiv_accumulator other;

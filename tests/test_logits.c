@@ -393,7 +393,7 @@ statuses_of_single_row(void **state)
 {
     static const double logits[3] = { 0.5, -1.0, 2.0 };
     static const double p[3] = { 0.2, 0.3, 0.5 };
-    double bad[3] = { 0.5, NAN, 2.0 };
+    double bad[3] = { 0.5, (double)NAN, 2.0 };
     double all_neg_inf[3] = { -HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
     double bad_p[3] = { 0.2, -0.3, 1.1 };
     double half[3] = { 0.1, 0.1, 0.3 };
@@ -410,7 +410,7 @@ statuses_of_single_row(void **state)
     assert_string_equal(r.error.argument, "temperature");
     check_status(singdiv_logits_kl(p, logits, 3, -1.0, NULL, &r), SINGDIV_ERR_DOMAIN);
     check_status(singdiv_logits_kl(p, logits, 3, HUGE_VAL, NULL, &r), SINGDIV_ERR_DOMAIN);
-    check_status(singdiv_logits_kl(p, logits, 3, NAN, NULL, &r), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_logits_kl(p, logits, 3, (double)NAN, NULL, &r), SINGDIV_ERR_DOMAIN);
     opt.base = 1.0;
     check_status(singdiv_logits_cross_entropy(p, logits, 3, 1.0, &opt, &r), SINGDIV_ERR_DOMAIN);
     opt.base = 0.0;
@@ -441,7 +441,7 @@ statuses_of_logsumexp(void **state)
 {
     static const double logits[2] = { 1.0, HUGE_VAL };
     static const double neg_inf[2] = { -HUGE_VAL, -HUGE_VAL };
-    const double nan_logit[1] = { NAN };
+    const double nan_logit[1] = { (double)NAN };
     double lse;
     singdiv_error err;
 
@@ -492,8 +492,8 @@ batch_labels_on_zero_rows_are_singular(void **state)
 static void
 batch_ignored_rows_affect_nothing(void **state)
 {
-    double logits[12] = { 0.2, 1.4, -0.6, NAN, NAN, NAN, 2.0, -1.0, 0.5, 0.0, 0.0, 0.0 };
-    double p[12] = { 0.2, 0.5, 0.3, -1.0, 5.0, NAN, 0.6, 0.1, 0.3, 0.0, 0.0, 0.0 };
+    double logits[12] = { 0.2, 1.4, -0.6, (double)NAN, (double)NAN, (double)NAN, 2.0, -1.0, 0.5, 0.0, 0.0, 0.0 };
+    double p[12] = { 0.2, 0.5, 0.3, -1.0, 5.0, (double)NAN, 0.6, 0.1, 0.3, 0.0, 0.0, 0.0 };
     static const double kept_logits[6] = { 0.2, 1.4, -0.6, 2.0, -1.0, 0.5 };
     static const double kept_p[6] = { 0.2, 0.5, 0.3, 0.6, 0.1, 0.3 };
     static const unsigned char ignore[4] = { 0, 1, 0, 1 };
@@ -522,7 +522,7 @@ batch_ignored_rows_affect_nothing(void **state)
 static void
 batch_errors_name_flat_index(void **state)
 {
-    double logits[6] = { 0.0, 1.0, 2.0, 0.5, NAN, 0.0 };
+    double logits[6] = { 0.0, 1.0, 2.0, 0.5, (double)NAN, 0.0 };
     static const double p[6] = { 0.2, 0.3, 0.5, 0.2, 0.3, 0.5 };
     static const size_t labels[2] = { 0, 3 };
     static const unsigned char all[2] = { 1, 1 };

@@ -9,9 +9,11 @@
  *     T = sum over C of y_i psi(alpha, r_i) + q(F) - alpha m_V / (alpha - 1),
  * C = {p > 0, q > 0}, r = log(x / y) and
  *     psi(alpha, r) = (e^(alpha r) - 1 - alpha (e^r - 1)) / (alpha - 1).
- * Every part of T is >= 0 when V is empty (psi >= 0 for every alpha > 0
- * because t^alpha is convex for alpha > 1 and concave for alpha < 1), so T
- * keeps its relative accuracy and D = log1p((alpha - 1) T) / (alpha - 1).
+ * Every part of T is >= 0 whenever D is finite: psi >= 0 for every
+ * alpha > 0 because t^alpha is convex for alpha > 1 and concave for
+ * alpha < 1, the m_V part is >= 0 for alpha < 1, and for alpha > 1 a finite
+ * D has m_V = 0. So T keeps its relative accuracy, and
+ * D = log1p((alpha - 1) T) / (alpha - 1).
  * Where S is far below 1 or the terms overflow, log S comes instead from a
  * log-sum-exp of log x_i^alpha y_i^(1 - alpha), which is accurate there.
  */

@@ -418,6 +418,10 @@ kl_term(double x, singdiv__dd log_q)
 {
     double q = singdiv__exp_dd(log_q);
 
+    if (x == 0.0) {
+        /* p_i / P underflowed: the term is q_i, and 0 log 0 must not become NaN. */
+        return q;
+    }
     if (q > 0.5 * x && q < 2.0 * x) {
         return singdiv__deviance(x, q, x - q);
     }

@@ -343,6 +343,24 @@ huge_logits_and_extreme_temperatures(void **state)
     check_rel(r.value, log(3.0), 1e-7);
 }
 
+/*
+ * A subnormal target entry next to a unit one: KL against equal logits is
+ * log 2 - H(p), and H(p) is below 1e-320, so KL is log 2 to the last bit.
+ */
+static void
+subnormal_target_entry_stays_finite(void **state)
+{
+    static const double p[2] = { 1.0, 0x1p-1074 };
+    static const double logits[2] = { 0.0, 0.0 };
+    singdiv_report r;
+
+    (void)state;
+    check_status(singdiv_logits_kl(p, logits, 2, 1.0, NULL, &r), SINGDIV_OK);
+    check_ulp(r.value, log(2.0), 1.0);
+    check_status(singdiv_logits_cross_entropy(p, logits, 2, 1.0, NULL, &r), SINGDIV_OK);
+    check_ulp(r.value, log(2.0), 1.0);
+}
+
 /* log-sum-exp of equal logits c is c + log k; -inf entries add nothing. */
 static void
 logsumexp_closed_forms(void **state)
@@ -572,6 +590,7 @@ main(void)
         cmocka_unit_test(label_smoothing_onto_neg_inf_is_singular),
         cmocka_unit_test(kl_between_softmaxes),
         cmocka_unit_test(huge_logits_and_extreme_temperatures),
+        cmocka_unit_test(subnormal_target_entry_stays_finite),
         cmocka_unit_test(logsumexp_closed_forms),
         cmocka_unit_test(index_target_equals_one_hot),
         cmocka_unit_test(base_two_gives_bits),

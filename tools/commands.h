@@ -15,6 +15,9 @@ int
 cli_cmd_demo(int argc, char **argv);
 
 int
+cli_cmd_samples(int argc, char **argv);
+
+int
 cli_cmd_smooth(int argc, char **argv);
 
 #endif /* SINGDIV_TOOLS_COMMANDS_H */

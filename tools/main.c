@@ -19,6 +19,7 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"compare", cli_cmd_compare, "divergences between two distributions in files"},
     {"text", cli_cmd_text, "compare the word (or character, byte) distributions of two texts"},
+    {"samples", cli_cmd_samples, "W1, MMD and a permutation test between two samples"},
     {"smooth", cli_cmd_smooth, "smoothed cross-entropy and KL over a range of eps"},
     {"demo", cli_cmd_demo, "run 'text' on two licence texts: the first command to try"},
 };

@@ -177,12 +177,13 @@ def help_on_every_level():
         status, out, _ = run(*args)
         check_equal(status, 0, "exit status of %s" % args)
         check("Usage: singdiv COMMAND" in out, "top-level usage in %r" % out)
-    for command in ["compare", "text", "smooth", "demo"]:
+    for command in ["compare", "text", "samples", "smooth", "demo"]:
         status, out, _ = run(command, "--help")
         check_equal(status, 0, "exit status of %s --help" % command)
         check(out.startswith("Usage: singdiv %s" % command), "usage of %s: %r" % (command, out))
         check("--json" in out, "--json in %s help" % command)
-        check("--base" in out, "--base in %s help" % command)
+        if command != "samples":
+            check("--base" in out, "--base in %s help" % command)
 
 
 @test
@@ -506,6 +507,93 @@ def smooth_base_2_and_errors():
     check_error(["smooth", "--per-decade", "0", p, q], r"invalid value '0' for --per-decade")
     check_error(["smooth", p, write("sb_bad.txt", "0.5\n0.5\n0.5\n")], r"values sum to 1\.5")
 
+
+# --- samples ---------------------------------------------------------------------
+
+@test
+def samples_closed_forms():
+    # W1 of (1, 2, 3, 54) and (1, 2, 3, 4): the sorted samples differ only in
+    # the last point, by 50, with weight 1/4: W1 = 12.5.
+    x = write("s_x.txt", "1\n2\n3\n54\n")
+    y = write("s_y.txt", "1\n2\n3\n4\n")
+    doc = run_json("samples", "--permutations", "0", x, y)
+    check_equal(list(doc.keys()), ["command", "version", "d", "x", "y", "w1", "kernel",
+                                   "mmd2_biased", "mmd2_unbiased", "test"], "keys")
+    check_equal(doc["w1"], 12.5, "W1")
+    check_equal(doc["test"], None, "no test with 0 permutations")
+    # X = (0, 2), Y = (0.9, 1.1), Gaussian kernel with h = 1:
+    # unbiased = e^-2 + e^-0.02 - e^-0.405 - e^-0.605 (the diagonal left out),
+    # biased = (2 + 2 e^-2) / 4 + (2 + 2 e^-0.02) / 4 - (2 e^-0.405 + 2 e^-0.605) / 2.
+    x = write("m_x.txt", "0\n2\n")
+    y = write("m_y.txt", "0.9\n1.1\n")
+    doc = run_json("samples", "--bandwidth", "1", "--permutations", "0", x, y)
+    unbiased = math.exp(-2) + math.exp(-0.02) - math.exp(-0.405) - math.exp(-0.605)
+    biased = (1 + math.exp(-2)) / 2 + (1 + math.exp(-0.02)) / 2 \
+        - (math.exp(-0.405) + math.exp(-0.605))
+    check_close(doc["mmd2_unbiased"], unbiased, "unbiased MMD^2 stays negative", rel=1e-13)
+    check_close(doc["mmd2_biased"], biased, "biased MMD^2", rel=1e-13)
+    check_equal(doc["kernel"], {"type": "gaussian", "bandwidth": 1, "bandwidth_rule": "given"},
+                "kernel")
+
+
+@test
+def samples_test_is_reproducible():
+    x = write("r_x.txt", "".join("%d\n" % (i % 7) for i in range(40)))
+    y = write("r_y.txt", "".join("%d %s\n" % (i % 5, "# comment") for i in range(30)))
+    first = run_json("samples", "--seed", "42", "--permutations", "200", x, y)
+    second = run_json("samples", "--seed", "42", "--permutations", "200", x, y)
+    check_equal(first, second, "same seed, same output")
+    t = first["test"]
+    check_equal(t["estimator"], "unbiased", "estimator")
+    check_equal(t["permutations"], 200, "permutations")
+    check_equal(t["p_value"], (1 + t["exceed_count"]) / 201, "p-value formula")
+    check_equal(first["kernel"]["bandwidth_rule"], "median", "median heuristic")
+    if LIB is not None:
+        # The pooled sample has 70 points, below the 2000-point cap: the plain median.
+        xs = [float(i % 7) for i in range(40)]
+        ys = [float(i % 5) for i in range(30)]
+        h = ctypes.c_double()
+        status = LIB.singdiv_median_bandwidth((ctypes.c_double * 40)(*xs), ctypes.c_size_t(40),
+                                              (ctypes.c_double * 30)(*ys), ctypes.c_size_t(30),
+                                              ctypes.c_size_t(1), ctypes.byref(h))
+        check_equal(status, 0, "status of singdiv_median_bandwidth")
+        check_equal(first["kernel"]["bandwidth"], h.value, "bandwidth from the library")
+        w1 = ctypes.c_double()
+        status = LIB.singdiv_w1_samples((ctypes.c_double * 40)(*xs), None, ctypes.c_size_t(40),
+                                        (ctypes.c_double * 30)(*ys), None, ctypes.c_size_t(30),
+                                        ctypes.byref(w1))
+        check_equal(status, 0, "status of singdiv_w1_samples")
+        check_equal(first["w1"], w1.value, "W1 from the library")
+
+
+@test
+def samples_multivariate_and_single_point():
+    x = write("d_x.txt", "0 0\n1,1\n\t2 -2\n")
+    y = write("d_y.txt", "5 5\n")
+    doc = run_json("samples", "--kernel", "laplacian", "--permutations", "10", x, y)
+    check_equal(doc["d"], 2, "dimension")
+    check_equal(doc["w1"], None, "no W1 for d = 2")
+    check_equal(doc["mmd2_unbiased"], None, "no unbiased estimate with one point in Y")
+    check_equal(doc["test"]["estimator"], "biased", "the test falls back to the biased statistic")
+    check(doc["mmd2_biased"] > 0, "biased MMD^2 > 0")
+
+
+@test
+def samples_input_errors():
+    good = write("se_good.txt", "1\n2\n")
+    check_error(["samples", write("se_cols.txt", "1 2\n3 4\n5\n"), good],
+                r"se_cols\.txt:3:1: this line has 1 value but the first line has 2")
+    check_error(["samples", write("se_d.txt", "1 2\n3 4\n"), good],
+                r"se_d\.txt has 2 coordinates per sample but .*se_good\.txt has 1")
+    check_error(["samples", write("se_nan.txt", "1\nNaN\n"), good], r"se_nan\.txt:2:1: 'NaN' is NaN")
+    check_error(["samples", write("se_word.txt", "1\ntwo\n"), good],
+                r"se_word\.txt:2:1: 'two' is not a number")
+    check_error(["samples", write("se_empty.txt", "# only a comment\n"), good],
+                r"se_empty\.txt: no samples")
+    same = write("se_same.txt", "3\n3\n3\n")
+    check_error(["samples", same, same], r"all points coincide.*--bandwidth")
+    check_error(["samples", "--kernel", "cosine", good, good], r"invalid value 'cosine' for --kernel")
+    check_error(["samples", "--bandwidth", "0", good, good], r"invalid value '0' for --bandwidth")
 
 # --- text and demo -----------------------------------------------------------
 

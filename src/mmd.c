@@ -45,7 +45,7 @@ acquire_workspace(double **work, size_t work_count, size_t need, double **owned,
         return SINGDIV_OK;
     }
     if (*work == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (work_count < need) {
         return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "work_count", SINGDIV_NO_INDEX,
@@ -105,7 +105,7 @@ singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
 
     singdiv__clear_error(err);
     if (out == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__mmd_check_samples(x, n, y, m, d, kernel, estimator, err);
     if (status != SINGDIV_OK) {
@@ -150,11 +150,11 @@ check_weighted(const double *p, const double *q, const double *z, size_t k, size
     if (p == NULL || q == NULL || z == NULL || kernel == NULL) {
         const char *name = p == NULL ? "p" : q == NULL ? "q" : z == NULL ? "z" : "kernel";
 
-        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     if (k == 0 || d == 0) {
         return singdiv__fail(err, SINGDIV_ERR_EMPTY, k == 0 ? "k" : "d", SINGDIV_NO_INDEX,
-                             NAN);
+                             (double)NAN);
     }
     status = singdiv__check_size(k, d, "z", err);
     if (status == SINGDIV_OK) {
@@ -233,7 +233,7 @@ singdiv_mmd2_weighted(const double *p, const double *q, const double *z,
 
     singdiv__clear_error(err);
     if (out == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_weighted(p, q, z, k, d, kernel, opt, &sum_p, &sum_q, err);
     if (status != SINGDIV_OK) {

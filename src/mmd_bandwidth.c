@@ -211,12 +211,12 @@ check_bandwidth_args(const double *x, size_t n, const double *y, size_t m, size_
     if (x == NULL || y == NULL || out == NULL) {
         const char *name = x == NULL ? "x" : y == NULL ? "y" : "out";
 
-        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     if (n == 0 || m == 0 || d == 0) {
         const char *name = n == 0 ? "n" : m == 0 ? "m" : "d";
 
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__check_size(n, d, "x", err);
     if (status == SINGDIV_OK) {
@@ -255,7 +255,7 @@ singdiv_median_bandwidth_ex(const double *x, size_t n, const double *y, size_t m
         return status;
     }
     if (work == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (work_count < count) {
         return singdiv__fail(err, SINGDIV_ERR_WORKSPACE, "work_count", SINGDIV_NO_INDEX,

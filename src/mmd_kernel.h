@@ -10,53 +10,43 @@
 
 #define SD_KERNEL_INLINE static inline SD_TARGET SD_ALWAYS_INLINE
 
-/* a * b + c, rounded once. */
+/*
+ * a * b + c rounded once, max(a, lo) for a that is not NaN, and *p in all
+ * lanes with one load. Macros for the reason given in mmd_tile.c.
+ */
+#if SD_FMA_AVX2
+#define SD_V_FMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define SD_V_MAX(a, lo) _mm256_max_pd((a), (lo))
+#define SD_V_BCAST(p) _mm256_broadcast_sd(p)
+#elif SD_VECTOR
+#define SD_V_FMA(a, b, c)                                                   \
+    __extension__({                                                         \
+        sd_v4 a_ = (a);                                                     \
+        sd_v4 b_ = (b);                                                     \
+        sd_v4 c_ = (c);                                                     \
+        (sd_v4){ fma(a_[0], b_[0], c_[0]), fma(a_[1], b_[1], c_[1]),        \
+                 fma(a_[2], b_[2], c_[2]), fma(a_[3], b_[3], c_[3]) };      \
+    })
+#define SD_V_MAX(a, lo)                                                     \
+    __extension__({                                                         \
+        sd_v4 a_ = (a);                                                     \
+        sd_v4 lo_ = (lo);                                                   \
+        sd_i4 below_ = a_ < lo_;                                            \
+        (sd_v4)(((sd_i4)lo_ & below_) | ((sd_i4)a_ & ~below_));             \
+    })
+#define SD_V_BCAST(p) v_splat(*(p))
+#else
 SD_KERNEL_INLINE sd_v4
 SD_FN(v_fma)(sd_v4 a, sd_v4 b, sd_v4 c)
 {
-#if SD_FMA_AVX2
-    return _mm256_fmadd_pd(a, b, c);
-#elif SD_VECTOR
-    sd_v4 r = { fma(a[0], b[0], c[0]), fma(a[1], b[1], c[1]), fma(a[2], b[2], c[2]),
-                fma(a[3], b[3], c[3]) };
-
-    return r;
-#else
     for (int l = 0; l < 4; l++) {
         a.v[l] = fma(a.v[l], b.v[l], c.v[l]);
     }
     return a;
-#endif
 }
-
-/* Returns *p in all four lanes, with one load instruction. */
-SD_KERNEL_INLINE sd_v4
-SD_FN(v_bcast)(const double *p)
-{
-#if SD_FMA_AVX2
-    return _mm256_broadcast_sd(p);
-#else
-    return v_splat(*p);
+#define SD_V_FMA(a, b, c) SD_FN(v_fma)((a), (b), (c))
+#define SD_V_BCAST(p) v_splat(*(p))
 #endif
-}
-
-/* Returns max(a, lo) for a that is not NaN (a = -inf gives lo). */
-SD_KERNEL_INLINE sd_v4
-SD_FN(v_max)(sd_v4 a, sd_v4 lo)
-{
-#if SD_FMA_AVX2
-    return _mm256_max_pd(a, lo);
-#elif SD_VECTOR
-    sd_i4 below = a < lo;
-
-    return (sd_v4)(((sd_i4)lo & below) | ((sd_i4)a & ~below));
-#else
-    for (int l = 0; l < 4; l++) {
-        a.v[l] = a.v[l] < lo.v[l] ? lo.v[l] : a.v[l];
-    }
-    return a;
-#endif
-}
 
 /*
  * Lane-wise singdiv__mmd_exp() of SD_EXP_GROUP vectors, in place. Each
@@ -74,12 +64,12 @@ SD_FN(v_exp_group)(sd_v4 *a)
     /* a[q] keeps t, whose low bits hold -k, until the final scaling. */
     SD_UNROLL
     for (int q = 0; q < SD_EXP_GROUP; q++) {
-        sd_v4 x = SD_FN(v_max)(a[q], vc_exp_min);
-        sd_v4 t = SD_FN(v_fma)(x, vc_inv_ln2, vc_round_shift);
+        sd_v4 x = SD_V_MAX(a[q], vc_exp_min);
+        sd_v4 t = SD_V_FMA(x, vc_inv_ln2, vc_round_shift);
         sd_v4 kd = v_sub(t, vc_round_shift);
 
-        r[q] = SD_FN(v_fma)(kd, vc_minus_ln2_hi, x);
-        r[q] = SD_FN(v_fma)(kd, vc_minus_ln2_lo, r[q]);
+        r[q] = SD_V_FMA(kd, vc_minus_ln2_hi, x);
+        r[q] = SD_V_FMA(kd, vc_minus_ln2_lo, r[q]);
         p[q] = vc_exp_coef[SD_EXP_DEGREE];
         a[q] = t;
     }
@@ -87,7 +77,7 @@ SD_FN(v_exp_group)(sd_v4 *a)
     for (int i = SD_EXP_DEGREE - 1; i >= 0; i--) {
         SD_UNROLL
         for (int q = 0; q < SD_EXP_GROUP; q++) {
-            p[q] = SD_FN(v_fma)(p[q], r[q], vc_exp_coef[i]);
+            p[q] = SD_V_FMA(p[q], r[q], vc_exp_coef[i]);
         }
     }
     SD_UNROLL
@@ -142,14 +132,14 @@ SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const doubl
             for (int r = 0; r < 4; r++) {
                 sd_v4 a = v_splat(pa[8 * k + (size_t)r]);
 
-                kv[2 * r] = SD_FN(v_fma)(a, b0, kv[2 * r]);
-                kv[2 * r + 1] = SD_FN(v_fma)(a, b1, kv[2 * r + 1]);
+                kv[2 * r] = SD_V_FMA(a, b0, kv[2 * r]);
+                kv[2 * r + 1] = SD_V_FMA(a, b1, kv[2 * r + 1]);
             }
         }
         /* |u|^2 + |v|^2 - 2 u.v; u.v accumulates like the norms, so u == v gives 0. */
         SD_UNROLL
         for (int q = 0; q < 8; q++) {
-            sd_v4 s = v_add(SD_FN(v_bcast)(na + q / 2), v_load(nb + 4 * (q % 2)));
+            sd_v4 s = v_add(SD_V_BCAST(na + q / 2), v_load(nb + 4 * (q % 2)));
 
             kv[q] = v_positive(v_sub(s, v_add(kv[q], kv[q])));
         }
@@ -164,8 +154,8 @@ SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const doubl
                 sd_v4 t0 = v_sub(b0, a);
                 sd_v4 t1 = v_sub(b1, a);
 
-                kv[2 * r] = SD_FN(v_fma)(t0, t0, kv[2 * r]);
-                kv[2 * r + 1] = SD_FN(v_fma)(t1, t1, kv[2 * r + 1]);
+                kv[2 * r] = SD_V_FMA(t0, t0, kv[2 * r]);
+                kv[2 * r + 1] = SD_V_FMA(t1, t1, kv[2 * r + 1]);
             }
         }
     }
@@ -242,7 +232,7 @@ SD_FN(tile_sum)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
             for (int r = 0; r < 4; r++) {
                 sd_v4 row = v_add(v_mul(kv[2 * r], w0), v_mul(kv[2 * r + 1], w1));
 
-                group = v_add(group, v_mul(row, SD_FN(v_bcast)(a->weights + row0 + (size_t)r)));
+                group = v_add(group, v_mul(row, SD_V_BCAST(a->weights + row0 + (size_t)r)));
             }
         }
         singdiv__sum_add(&total, v_hsum(group));
@@ -274,7 +264,7 @@ SD_FN(tile_row_sums)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
                 SD_FN(block_mask_lower)(kv, row0, 8 * cp);
             }
             for (int r = 0; r < 4; r++) {
-                sd_v4 wr = SD_FN(v_bcast)(a->weights + row0 + (size_t)r);
+                sd_v4 wr = SD_V_BCAST(a->weights + row0 + (size_t)r);
 
                 rows[r] = v_add(rows[r], v_add(v_mul(kv[2 * r], w0), v_mul(kv[2 * r + 1], w1)));
                 col0 = v_add(col0, v_mul(kv[2 * r], wr));
@@ -326,3 +316,6 @@ SD_FN(tile_store)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
 }
 
 #undef SD_KERNEL_INLINE
+#undef SD_V_FMA
+#undef SD_V_MAX
+#undef SD_V_BCAST

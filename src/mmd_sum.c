@@ -160,12 +160,12 @@ singdiv__mmd_check_samples(const double *x, size_t n, const double *y, size_t m,
     if (x == NULL || y == NULL || kernel == NULL) {
         const char *name = x == NULL ? "x" : y == NULL ? "y" : "kernel";
 
-        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     if (n == 0 || m == 0 || d == 0) {
         const char *name = n == 0 ? "n" : m == 0 ? "m" : "d";
 
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, name, SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__check_size(n, d, "x", err);
     if (status == SINGDIV_OK) {

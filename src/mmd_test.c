@@ -218,7 +218,7 @@ singdiv_mmd_test(const double *x, size_t n, const double *y, size_t m, size_t d,
 
     singdiv__clear_error(err);
     if (out == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "out", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__mmd_check_samples(x, n, y, m, d, kernel, estimator, err);
     if (status != SINGDIV_OK) {

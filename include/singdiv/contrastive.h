@@ -218,11 +218,12 @@ singdiv_infonce_matrix(const double *similarity, size_t n,
  * Dot products accumulate with fma in index order. Rows whose largest
  * entry is outside [2^-400, 2^400] in magnitude are scaled by a power of
  * two first, so neither the norms nor the cosines overflow or underflow.
- * With the same similarities the results equal those of
- * singdiv_infonce_matrix_workspace() exactly; the similarities
- * themselves carry the rounding error of the dot product (about
- * d eps sum_k |a_ik b_jk|) and, with normalize, of one product of norms
- * and one division.
+ * Given a matrix of the same similarities,
+ * singdiv_infonce_matrix_workspace() returns bitwise the same losses and
+ * weight diagnostics, and with normalize the same geometry too (tested).
+ * The similarities themselves carry the rounding error of the dot
+ * product (about d eps sum_k |a_ik b_jk|) and, with normalize, of one
+ * product of norms and one division.
  *
  * Every row of a and of b must have a nonzero norm, with or without
  * normalize, because the geometry uses cosines.

@@ -361,7 +361,7 @@ masked_negative_removes_pair(void **state)
     check_ulp(rows[0].loss, softplus_nonpositive((0.1 - 0.4) / 0.5), 4.0);
     check_identical(rows[0].effective_negatives, 1.0);
     check_size(rows[0].below_floor, 1);
-    /* Column 2 holds -inf, 0.0, 0.5: its loss ignores the masked entry. */
+    /* Column 2 contains -inf, 0.0, 0.5: its loss ignores the masked entry. */
     check_ulp(rows[2].column_loss, softplus_nonpositive((0.0 - 0.5) / 0.5), 4.0);
     check_size(r.mismatched_pairs, 5);
     check_size(r.masked_positives, 0);

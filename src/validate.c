@@ -26,7 +26,7 @@ singdiv__clear_error(singdiv_error *err)
         err->status = SINGDIV_OK;
         err->argument = NULL;
         err->index = SINGDIV_NO_INDEX;
-        err->value = NAN;
+        err->value = (double)NAN;
     }
 }
 
@@ -144,10 +144,10 @@ singdiv__check_distribution(const double *x, size_t n,
     singdiv__dd off;
 
     if (x == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, (double)NAN);
     }
     if (n == 0) {
-        return singdiv__fail(err, SINGDIV_ERR_EMPTY, argument, SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, argument, SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__check_size(n, 1, argument, err);
     if (status != SINGDIV_OK) {

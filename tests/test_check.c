@@ -26,7 +26,7 @@ static void
 ulp_distance_rejects_nan_and_mixed_infinity(void **state)
 {
     (void)state;
-    assert_true(check_ulp_distance(NAN, 1.0) == UINT64_MAX);
+    assert_true(check_ulp_distance((double)NAN, 1.0) == UINT64_MAX);
     assert_true(check_ulp_distance(HUGE_VAL, -HUGE_VAL) == UINT64_MAX);
     assert_true(check_ulp_distance(HUGE_VAL, 1.0) == UINT64_MAX);
     assert_true(check_ulp_distance(HUGE_VAL, HUGE_VAL) == 0);

@@ -384,7 +384,7 @@ static void
 violating_set_rejects_bad_arguments(void **state)
 {
     const double p[] = { 0.5, 0.5 };
-    const double bad[] = { 0.5, NAN };
+    const double bad[] = { 0.5, (double)NAN };
     size_t count = 7;
 
     (void)state;
@@ -420,7 +420,7 @@ static void
 errors_name_argument_and_index(void **state)
 {
     const double good[] = { 0.25, 0.25, 0.5 };
-    const double with_nan[] = { 0.25, NAN, 0.5 };
+    const double with_nan[] = { 0.25, (double)NAN, 0.5 };
     const double with_inf[] = { 0.25, 0.25, HUGE_VAL };
     const double with_minus_inf[] = { -HUGE_VAL, 0.25, 0.5 };
     const double with_negative[] = { 0.5, 0.75, -0.25 };
@@ -457,7 +457,7 @@ static void
 invalid_base_is_domain_error(void **state)
 {
     const double p[] = { 0.5, 0.5 };
-    const double bases[] = { 1.0, -2.0, NAN, HUGE_VAL, -0.5 };
+    const double bases[] = { 1.0, -2.0, (double)NAN, HUGE_VAL, -0.5 };
     singdiv_options opt;
     singdiv_report r;
 
@@ -480,7 +480,7 @@ invalid_tolerance_is_domain_error(void **state)
     opt.sum_tolerance = -1e-9;
     check_status(singdiv_kl(p, p, 2, &opt, &r), SINGDIV_ERR_DOMAIN);
     assert_string_equal(r.error.argument, "opt->sum_tolerance");
-    opt.sum_tolerance = NAN;
+    opt.sum_tolerance = (double)NAN;
     check_status(singdiv_kl(p, p, 2, &opt, &r), SINGDIV_ERR_DOMAIN);
 }
 
@@ -549,7 +549,7 @@ compare_orders_by_rate_then_finite_part(void **state)
     check_status(singdiv_report_compare(&covered, &covered, &order), SINGDIV_OK);
     assert_int_equal(order, 0);
     check_status(singdiv_report_compare(&covered, NULL, &order), SINGDIV_ERR_NULL);
-    covered.finite_part = NAN;
+    covered.finite_part = (double)NAN;
     check_status(singdiv_report_compare(&covered, &small_gap, &order), SINGDIV_ERR_NAN);
 }
 

@@ -209,7 +209,7 @@ k11_js_distance_disjoint_in_bits(void **state)
 static void
 k12_nan_and_infinity_are_errors(void **state)
 {
-    const double p_nan[] = { NAN, 0.1 };
+    const double p_nan[] = { (double)NAN, 0.1 };
     const double p_inf[] = { HUGE_VAL, 0.0 };
     const double q[] = { 0.5, 0.5 };
     singdiv_report r;

@@ -324,3 +324,127 @@ singdiv_infonce_embeddings(const double *a, const double *b, size_t n, size_t d,
     free(work);
     return status;
 }
+
+/* Validates the sigmoid embedding path's arguments but the workspace, in the documented order. */
+static singdiv_status
+check_sigmoid_embedding_arguments(const double *a, const double *b, size_t n, size_t d,
+                                  double t, double bias, singdiv_error *err)
+{
+    singdiv_status status;
+
+    if (a == NULL || b == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, a == NULL ? "a" : "b", SINGDIV_NO_INDEX,
+                             NAN);
+    }
+    status = singdiv__sigmoid_check_parameters(t, bias, err);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (n == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "n", SINGDIV_NO_INDEX, 0.0);
+    }
+    if (d == 0) {
+        return singdiv__fail(err, SINGDIV_ERR_EMPTY, "d", SINGDIV_NO_INDEX, 0.0);
+    }
+    return singdiv__check_size(n, d, "a", err);
+}
+
+/* Runs the strips through the sigmoid terms and fills the report. */
+static singdiv_status
+sigmoid_strips(const embedding_problem *p, const embedding_work *w, double t, double bias,
+               singdiv_sigmoid_report *out)
+{
+    singdiv__sigmoid_state state;
+
+    singdiv__sigmoid_begin(&state, p->n, t, bias);
+    for (size_t first = 0; first < p->n; first += TILE) {
+        size_t count = p->n - first < TILE ? p->n - first : TILE;
+        singdiv_status status = fill_strip(p, w, first, count, &out->error);
+
+        if (status != SINGDIV_OK) {
+            return status;
+        }
+        for (size_t r = 0; r < count; r++) {
+            singdiv__sigmoid_add_row(&state, first + r, w->strip + r * p->n);
+        }
+    }
+    singdiv__sigmoid_finish(&state, out);
+    return SINGDIV_OK;
+}
+
+singdiv_status
+singdiv_sigmoid_loss_embeddings_workspace(const double *a, const double *b, size_t n, size_t d,
+                                          int normalize, double t, double bias,
+                                          double *work, size_t work_count,
+                                          singdiv_sigmoid_report *out)
+{
+    embedding_problem p = { a, b, n, d, normalize != 0 };
+    embedding_work w;
+    size_t needed;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    singdiv__sigmoid_report_reset(out);
+    if (work == NULL) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+    }
+    status = check_sigmoid_embedding_arguments(a, b, n, d, t, bias, &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (singdiv_infonce_workspace_size(n, d, &needed) != SINGDIV_OK) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_SIZE_OVERFLOW, "n", SINGDIV_NO_INDEX,
+                             (double)n);
+    }
+    if (work_count < needed) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_WORKSPACE, "work_count", SINGDIV_NO_INDEX,
+                             (double)work_count);
+    }
+    w = split_work(work, n, d);
+    status = prepare_rows(&p, &w, &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+
+    status = sigmoid_strips(&p, &w, t, bias, out);
+    if (status != SINGDIV_OK) {
+        singdiv_error error = out->error;
+
+        singdiv__sigmoid_report_reset(out);
+        out->error = error;
+    }
+    return status;
+}
+
+singdiv_status
+singdiv_sigmoid_loss_embeddings(const double *a, const double *b, size_t n, size_t d,
+                                int normalize, double t, double bias,
+                                singdiv_sigmoid_report *out)
+{
+    double *work;
+    size_t needed;
+    singdiv_status status;
+
+    if (out == NULL) {
+        return SINGDIV_ERR_NULL;
+    }
+    singdiv__sigmoid_report_reset(out);
+    status = check_sigmoid_embedding_arguments(a, b, n, d, t, bias, &out->error);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    if (singdiv_infonce_workspace_size(n, d, &needed) != SINGDIV_OK) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_SIZE_OVERFLOW, "n", SINGDIV_NO_INDEX,
+                             (double)n);
+    }
+    work = malloc(needed * sizeof(double));
+    if (work == NULL) {
+        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, NAN);
+    }
+    status = singdiv_sigmoid_loss_embeddings_workspace(a, b, n, d, normalize, t, bias, work,
+                                                       needed, out);
+    free(work);
+    return status;
+}

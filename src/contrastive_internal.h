@@ -76,4 +76,44 @@ singdiv__infonce_finish(singdiv__infonce_state *state, const double *diagonal, s
 void
 singdiv__infonce_report_reset(singdiv_infonce_report *out);
 
+/*
+ * A mean of non-negative terms: a compensated sum, a second one scaled by
+ * 2^-64 for when the first overflows, and whether a term is +inf.
+ */
+typedef struct singdiv__mean_sum {
+    singdiv__sum plain;
+    singdiv__sum scaled;
+    int infinite;
+} singdiv__mean_sum;
+
+/* Running state of one sigmoid loss; rows are fed in any order, each once. */
+typedef struct singdiv__sigmoid_state {
+    size_t n;
+    double t;
+    double bias;
+    singdiv__mean_sum all;
+    singdiv__mean_sum positives;
+    singdiv__mean_sum negatives;
+    size_t masked_positives;
+} singdiv__sigmoid_state;
+
+/* Checks t (finite, > 0) and bias (finite): SINGDIV_ERR_DOMAIN. */
+singdiv_status
+singdiv__sigmoid_check_parameters(double t, double bias, singdiv_error *err);
+
+/* Sets the values of the report to NaN and the count to 0, and clears the error. */
+void
+singdiv__sigmoid_report_reset(singdiv_sigmoid_report *out);
+
+void
+singdiv__sigmoid_begin(singdiv__sigmoid_state *state, size_t n, double t, double bias);
+
+/* Adds the n terms of row i, similarities[j] = s_ij. */
+void
+singdiv__sigmoid_add_row(singdiv__sigmoid_state *state, size_t i, const double *similarities);
+
+/* Fills the report's losses and count. */
+void
+singdiv__sigmoid_finish(const singdiv__sigmoid_state *state, singdiv_sigmoid_report *out);
+
 #endif /* SINGDIV_CONTRASTIVE_INTERNAL_H */

@@ -56,18 +56,8 @@ softplus_dd(singdiv__dd y)
     return log1p(singdiv__exp_dd(y));
 }
 
-/*
- * A mean of non-negative terms: a compensated sum, a second one scaled by
- * 2^-64 for when the first overflows, and whether a term is +inf.
- */
-typedef struct mean_sum {
-    singdiv__sum plain;
-    singdiv__sum scaled;
-    int infinite;
-} mean_sum;
-
 static void
-mean_add(mean_sum *m, double term)
+mean_add(singdiv__mean_sum *m, double term)
 {
     if (isinf(term)) {
         m->infinite = 1;
@@ -78,7 +68,7 @@ mean_add(mean_sum *m, double term)
 }
 
 static double
-mean_value(const mean_sum *m, double count)
+mean_value(const singdiv__mean_sum *m, double count)
 {
     double plain = singdiv__sum_value(&m->plain);
 
@@ -92,6 +82,79 @@ mean_value(const mean_sum *m, double count)
     return singdiv__sum_value(&m->scaled) / count * 0x1p64;
 }
 
+singdiv_status
+singdiv__sigmoid_check_parameters(double t, double bias, singdiv_error *err)
+{
+    if (!(isfinite(t) && t > 0.0)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "t", SINGDIV_NO_INDEX, t);
+    }
+    if (!isfinite(bias)) {
+        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "bias", SINGDIV_NO_INDEX, bias);
+    }
+    return SINGDIV_OK;
+}
+
+void
+singdiv__sigmoid_report_reset(singdiv_sigmoid_report *out)
+{
+    out->loss = NAN;
+    out->positive_loss = NAN;
+    out->negative_loss = NAN;
+    out->masked_positives = 0;
+    singdiv__clear_error(&out->error);
+}
+
+void
+singdiv__sigmoid_begin(singdiv__sigmoid_state *state, size_t n, double t, double bias)
+{
+    singdiv__mean_sum zero = { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 };
+
+    state->n = n;
+    state->t = t;
+    state->bias = bias;
+    state->all = zero;
+    state->positives = zero;
+    state->negatives = zero;
+    state->masked_positives = 0;
+}
+
+void
+singdiv__sigmoid_add_row(singdiv__sigmoid_state *state, size_t i, const double *similarities)
+{
+    for (size_t j = 0; j < state->n; j++) {
+        double s = similarities[j];
+        double term;
+
+        if (s == -HUGE_VAL) {
+            /* A masked pair: probability 0 of a match, exact for both labels. */
+            term = i == j ? HUGE_VAL : 0.0;
+        } else {
+            singdiv__dd x = pair_logit(state->t, s, state->bias);
+
+            if (i == j) {
+                x.hi = -x.hi;
+                x.lo = -x.lo;
+            }
+            term = softplus_dd(x);
+        }
+        state->masked_positives += i == j && s == -HUGE_VAL;
+        mean_add(&state->all, term);
+        mean_add(i == j ? &state->positives : &state->negatives, term);
+    }
+}
+
+void
+singdiv__sigmoid_finish(const singdiv__sigmoid_state *state, singdiv_sigmoid_report *out)
+{
+    double count = (double)state->n;
+
+    out->loss = mean_value(&state->all, count * count);
+    out->positive_loss = mean_value(&state->positives, count);
+    out->negative_loss = state->n == 1 ? (double)NAN
+                                       : mean_value(&state->negatives, count * (count - 1.0));
+    out->masked_positives = state->masked_positives;
+}
+
 static singdiv_status
 check_sigmoid_arguments(const double *similarity, size_t n, double t, double bias,
                         singdiv_error *err)
@@ -101,11 +164,9 @@ check_sigmoid_arguments(const double *similarity, size_t n, double t, double bia
     if (similarity == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, NAN);
     }
-    if (!(isfinite(t) && t > 0.0)) {
-        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "t", SINGDIV_NO_INDEX, t);
-    }
-    if (!isfinite(bias)) {
-        return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "bias", SINGDIV_NO_INDEX, bias);
+    status = singdiv__sigmoid_check_parameters(t, bias, err);
+    if (status != SINGDIV_OK) {
+        return status;
     }
     if (n == 0) {
         return singdiv__fail(err, SINGDIV_ERR_EMPTY, "n", SINGDIV_NO_INDEX, 0.0);
@@ -121,50 +182,22 @@ singdiv_status
 singdiv_sigmoid_loss_matrix(const double *similarity, size_t n, double t, double bias,
                             singdiv_sigmoid_report *out)
 {
-    mean_sum all = { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 };
-    mean_sum positives = all;
-    mean_sum negatives = all;
-    double count = (double)n;
+    singdiv__sigmoid_state state;
     singdiv_status status;
 
     if (out == NULL) {
         return SINGDIV_ERR_NULL;
     }
-    out->loss = NAN;
-    out->positive_loss = NAN;
-    out->negative_loss = NAN;
-    out->masked_positives = 0;
-    singdiv__clear_error(&out->error);
+    singdiv__sigmoid_report_reset(out);
     status = check_sigmoid_arguments(similarity, n, t, bias, &out->error);
     if (status != SINGDIV_OK) {
         return status;
     }
 
+    singdiv__sigmoid_begin(&state, n, t, bias);
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++) {
-            double s = similarity[i * n + j];
-            singdiv__dd x;
-            double term;
-
-            if (s == -HUGE_VAL) {
-                /* A masked pair: probability 0 of a match, exact for both labels. */
-                term = i == j ? HUGE_VAL : 0.0;
-            } else {
-                x = pair_logit(t, s, bias);
-                if (i == j) {
-                    x.hi = -x.hi;
-                    x.lo = -x.lo;
-                }
-                term = softplus_dd(x);
-            }
-            out->masked_positives += i == j && s == -HUGE_VAL;
-            mean_add(&all, term);
-            mean_add(i == j ? &positives : &negatives, term);
-        }
+        singdiv__sigmoid_add_row(&state, i, similarity + i * n);
     }
-
-    out->loss = mean_value(&all, count * count);
-    out->positive_loss = mean_value(&positives, count);
-    out->negative_loss = n == 1 ? (double)NAN : mean_value(&negatives, count * (count - 1.0));
+    singdiv__sigmoid_finish(&state, out);
     return SINGDIV_OK;
 }

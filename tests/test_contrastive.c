@@ -832,6 +832,89 @@ sigmoid_masked_positive_is_infinite(void **state)
     check_size(r.masked_positives, 1);
 }
 
+/* The sigmoid loss from exact unit embeddings equals the loss from their cosine matrix bitwise. */
+static void
+sigmoid_matrix_and_embeddings_identical(void **state)
+{
+    enum { N = 37, D = 4 };
+    uint64_t seed = 17;
+    double a[N * D];
+    double b[N * D];
+    double s[N * N];
+    singdiv_sigmoid_report m;
+    singdiv_sigmoid_report e;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        exact_unit_row(a + i * D, &seed);
+        exact_unit_row(b + i * D, &seed);
+    }
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < N; j++) {
+            s[i * N + j] = dot4(a + i * D, b + j * D);
+        }
+    }
+    check_status(singdiv_sigmoid_loss_matrix(s, N, 10.0, -10.0, &m), SINGDIV_OK);
+    check_status(singdiv_sigmoid_loss_embeddings(a, b, N, D, 1, 10.0, -10.0, &e), SINGDIV_OK);
+    check_identical(e.loss, m.loss);
+    check_identical(e.positive_loss, m.positive_loss);
+    check_identical(e.negative_loss, m.negative_loss);
+    check_status(singdiv_sigmoid_loss_embeddings(a, b, 1, D, 0, 10.0, -10.0, &e), SINGDIV_OK);
+    assert_true(isnan(e.negative_loss));
+}
+
+static void
+sigmoid_embedding_statuses(void **state)
+{
+    static const double a[4] = { 0.5, 0.1, 0.2, 0.4 };
+    static const double huge[4] = { 1e200, 1.0, 1.0, 1.0 };
+    double bad[4] = { 0.5, 0.1, 0.2, 0.4 };
+    double work[128];
+    singdiv_sigmoid_report r;
+    size_t needed;
+
+    (void)state;
+    check_status(singdiv_sigmoid_loss_embeddings(a, a, 2, 2, 1, 1.0, 0.0, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_sigmoid_loss_embeddings(NULL, a, 2, 2, 1, 1.0, 0.0, &r),
+                 SINGDIV_ERR_NULL);
+    check_status(singdiv_sigmoid_loss_embeddings(a, NULL, 2, 2, 1, 1.0, 0.0, &r),
+                 SINGDIV_ERR_NULL);
+    assert_string_equal(r.error.argument, "b");
+    check_status(singdiv_sigmoid_loss_embeddings_workspace(a, a, 2, 2, 1, 1.0, 0.0, NULL, 0, &r),
+                 SINGDIV_ERR_NULL);
+    check_status(singdiv_sigmoid_loss_embeddings(a, a, 2, 2, 1, -1.0, 0.0, &r),
+                 SINGDIV_ERR_DOMAIN);
+    assert_string_equal(r.error.argument, "t");
+    check_status(singdiv_sigmoid_loss_embeddings(a, a, 0, 2, 1, 1.0, 0.0, &r), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_sigmoid_loss_embeddings(a, a, 2, 0, 1, 1.0, 0.0, &r), SINGDIV_ERR_EMPTY);
+    assert_string_equal(r.error.argument, "d");
+    check_status(singdiv_sigmoid_loss_embeddings(a, a, 2, SIZE_MAX / 2, 1, 1.0, 0.0, &r),
+                 SINGDIV_ERR_SIZE_OVERFLOW);
+    check_status(singdiv_infonce_workspace_size(2, 2, &needed), SINGDIV_OK);
+    check_status(singdiv_sigmoid_loss_embeddings_workspace(a, a, 2, 2, 1, 1.0, 0.0, work,
+                                                           needed - 1, &r),
+                 SINGDIV_ERR_WORKSPACE);
+    check_status(singdiv_sigmoid_loss_embeddings_workspace(a, a, 2, 2, 1, 1.0, 0.0, work, needed,
+                                                           &r),
+                 SINGDIV_OK);
+    bad[3] = NAN;
+    check_status(singdiv_sigmoid_loss_embeddings(a, bad, 2, 2, 1, 1.0, 0.0, &r), SINGDIV_ERR_NAN);
+    check_size(r.error.index, 3);
+    bad[2] = 0.0;
+    bad[3] = 0.0;
+    check_status(singdiv_sigmoid_loss_embeddings(bad, a, 2, 2, 1, 1.0, 0.0, &r),
+                 SINGDIV_ERR_ZERO_MASS);
+    check_size(r.error.index, 1);
+    check_status(singdiv_sigmoid_loss_embeddings(huge, huge, 2, 2, 0, 1.0, 0.0, &r),
+                 SINGDIV_ERR_INFINITE);
+    check_size(r.error.index, 0);
+    assert_true(isnan(r.loss));
+    if (sizeof(size_t) >= 8) {
+        check_status(singdiv_sigmoid_loss_embeddings(a, a, 2, (size_t)1 << 57, 1, 1.0, 0.0, &r),
+                     SINGDIV_ERR_NO_MEMORY);
+    }
+}
+
 /* ---- statuses ---- */
 
 static void
@@ -1039,6 +1122,8 @@ main(void)
         cmocka_unit_test(losses_match_references),
         cmocka_unit_test(sigmoid_masked_negative_adds_zero),
         cmocka_unit_test(sigmoid_masked_positive_is_infinite),
+        cmocka_unit_test(sigmoid_matrix_and_embeddings_identical),
+        cmocka_unit_test(sigmoid_embedding_statuses),
         cmocka_unit_test(matrix_statuses),
         cmocka_unit_test(embedding_statuses),
         cmocka_unit_test(overflowing_dot_product_is_infinite),

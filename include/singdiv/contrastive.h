@@ -133,8 +133,10 @@ typedef struct singdiv_infonce_report {
 
 /*
  * Stores in *count the number of doubles of workspace that
- * singdiv_infonce_matrix_workspace() (d == 0) or
- * singdiv_infonce_embeddings_workspace() (d >= 1) needs for batch size n:
+ * singdiv_infonce_matrix_workspace() (d == 0), or
+ * singdiv_infonce_embeddings_workspace() and
+ * singdiv_sigmoid_loss_embeddings_workspace() (d >= 1), need for batch
+ * size n:
  * 3 n for a matrix, (2 SINGDIV_CONTRASTIVE_TILE_ROWS + 8) n + 4 d for
  * embeddings. Returns SINGDIV_ERR_NULL (count NULL) or
  * SINGDIV_ERR_SIZE_OVERFLOW when the size in bytes exceeds PTRDIFF_MAX
@@ -306,6 +308,48 @@ typedef struct singdiv_sigmoid_report {
 SINGDIV_EXPORT singdiv_status
 singdiv_sigmoid_loss_matrix(const double *similarity, size_t n, double t, double bias,
                             singdiv_sigmoid_report *out);
+
+/*
+ * Computes the sigmoid pairwise loss of singdiv_sigmoid_loss_matrix()
+ * from two n x d embedding arrays, s_ij = a_i . b_j, or the cosine of the
+ * two rows when normalize is nonzero, without forming the n x n matrix.
+ * The similarities are computed as in
+ * singdiv_infonce_embeddings_workspace(), in strips of
+ * SINGDIV_CONTRASTIVE_TILE_ROWS rows, so given a matrix of the same
+ * similarities singdiv_sigmoid_loss_matrix() returns bitwise the same
+ * report. Every row of a and of b must have a nonzero norm.
+ *
+ * work, work_count: a buffer of at least singdiv_infonce_workspace_size(n, d)
+ * doubles (the same workspace as InfoNCE). n >= 1.
+ * Cost: O(n^2 d) time, no allocation.
+ *
+ * Errors, in the order they are checked:
+ * - SINGDIV_ERR_NULL: out, work, a or b is NULL.
+ * - SINGDIV_ERR_DOMAIN: t or bias, as for the matrix.
+ * - SINGDIV_ERR_EMPTY: n == 0 (argument "n") or d == 0 (argument "d").
+ * - SINGDIV_ERR_SIZE_OVERFLOW: n * d doubles, or the workspace, exceed
+ *   PTRDIFF_MAX bytes.
+ * - SINGDIV_ERR_WORKSPACE: work_count is too small.
+ * - SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_ZERO_MASS: entries
+ *   and rows of a and b, as for InfoNCE.
+ * - SINGDIV_ERR_INFINITE: without normalize, a dot product a_i . b_j
+ *   exceeds DBL_MAX in magnitude (argument "a", index i*n + j).
+ */
+SINGDIV_EXPORT singdiv_status
+singdiv_sigmoid_loss_embeddings_workspace(const double *a, const double *b, size_t n, size_t d,
+                                          int normalize, double t, double bias,
+                                          double *work, size_t work_count,
+                                          singdiv_sigmoid_report *out);
+
+/*
+ * Computes the same as singdiv_sigmoid_loss_embeddings_workspace() with a
+ * workspace allocated here, and returns in addition SINGDIV_ERR_NO_MEMORY
+ * when that allocation fails.
+ */
+SINGDIV_EXPORT singdiv_status
+singdiv_sigmoid_loss_embeddings(const double *a, const double *b, size_t n, size_t d,
+                                int normalize, double t, double bias,
+                                singdiv_sigmoid_report *out);
 
 #ifdef __cplusplus
 }

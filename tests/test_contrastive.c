@@ -414,6 +414,28 @@ fully_masked_row_is_infinite(void **state)
     check_size(r.infinite_columns, 1);
 }
 
+/*
+ * Similarities 1e300 apart at T = 1e-10 give losses beyond DBL_MAX: +inf,
+ * counted as infinite rows and columns but not as masked positives.
+ */
+static void
+loss_beyond_dbl_max_is_infinite(void **state)
+{
+    static const double s[4] = { 0.0, 1e300, 1e300, 0.0 };
+    singdiv_infonce_options opt = options(1e-10);
+    singdiv_infonce_row rows[2];
+    singdiv_infonce_report r;
+
+    (void)state;
+    check_status(singdiv_infonce_matrix(s, 2, &opt, rows, &r), SINGDIV_OK);
+    check_identical(rows[0].loss, HUGE_VAL);
+    check_identical(rows[0].positive_probability, 0.0);
+    check_identical(rows[0].max_negative_weight, 1.0);
+    check_size(r.infinite_rows, 2);
+    check_size(r.infinite_columns, 2);
+    check_size(r.masked_positives, 0);
+}
+
 /* ---- diagnostics ---- */
 
 /*
@@ -1111,6 +1133,7 @@ main(void)
         cmocka_unit_test(masked_negative_removes_pair),
         cmocka_unit_test(masked_positive_is_infinite),
         cmocka_unit_test(fully_masked_row_is_infinite),
+        cmocka_unit_test(loss_beyond_dbl_max_is_infinite),
         cmocka_unit_test(floor_counts_small_weights),
         cmocka_unit_test(effective_number_survives_underflow),
         cmocka_unit_test(band_share_counts_inclusive),

@@ -64,14 +64,14 @@ make_pairs(double *a, double *b, size_t n, size_t d, double gap, double noise, u
     }
 }
 
-/* Returns the sigmoid loss on the cosine similarities, or NAN when it fails. */
+/* Returns the sigmoid loss on the cosine similarities, or (double)NAN when it fails. */
 static double
 sigmoid_loss(const double *a, const double *b, size_t n, size_t d, double t)
 {
     singdiv_sigmoid_report r;
 
     if (singdiv_sigmoid_loss_embeddings(a, b, n, d, 1, t, SIGMOID_BIAS, &r) != SINGDIV_OK) {
-        return NAN;
+        return (double)NAN;
     }
     return r.loss;
 }

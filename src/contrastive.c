@@ -66,7 +66,7 @@ check_matrix_arguments(const double *similarity, size_t n, const singdiv_infonce
     singdiv_status status;
 
     if (similarity == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__infonce_check_options(opt, err);
     if (status != SINGDIV_OK) {
@@ -93,7 +93,7 @@ singdiv_infonce_matrix_workspace(const double *similarity, size_t n,
     }
     singdiv__infonce_report_reset(out);
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_matrix_arguments(similarity, n, opt, &out->error);
     if (status != SINGDIV_OK) {
@@ -136,7 +136,7 @@ singdiv_infonce_matrix(const double *similarity, size_t n,
     }
     work = malloc(3 * n * sizeof(double));
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv_infonce_matrix_workspace(similarity, n, opt, work, 3 * n, rows, out);
     free(work);

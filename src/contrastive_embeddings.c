@@ -178,7 +178,7 @@ check_embedding_arguments(const double *a, const double *b, size_t n, size_t d,
 
     if (a == NULL || b == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, a == NULL ? "a" : "b", SINGDIV_NO_INDEX,
-                             NAN);
+                             (double)NAN);
     }
     status = singdiv__infonce_check_options(opt, err);
     if (status != SINGDIV_OK) {
@@ -263,7 +263,7 @@ singdiv_infonce_embeddings_workspace(const double *a, const double *b, size_t n,
     }
     singdiv__infonce_report_reset(out);
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_embedding_arguments(a, b, n, d, opt, &out->error);
     if (status != SINGDIV_OK) {
@@ -318,7 +318,7 @@ singdiv_infonce_embeddings(const double *a, const double *b, size_t n, size_t d,
     }
     work = malloc(needed * sizeof(double));
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv_infonce_embeddings_workspace(a, b, n, d, opt, work, needed, rows, out);
     free(work);
@@ -334,7 +334,7 @@ check_sigmoid_embedding_arguments(const double *a, const double *b, size_t n, si
 
     if (a == NULL || b == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, a == NULL ? "a" : "b", SINGDIV_NO_INDEX,
-                             NAN);
+                             (double)NAN);
     }
     status = singdiv__sigmoid_check_parameters(t, bias, err);
     if (status != SINGDIV_OK) {
@@ -388,7 +388,7 @@ singdiv_sigmoid_loss_embeddings_workspace(const double *a, const double *b, size
     }
     singdiv__sigmoid_report_reset(out);
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NULL, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = check_sigmoid_embedding_arguments(a, b, n, d, t, bias, &out->error);
     if (status != SINGDIV_OK) {
@@ -441,7 +441,7 @@ singdiv_sigmoid_loss_embeddings(const double *a, const double *b, size_t n, size
     }
     work = malloc(needed * sizeof(double));
     if (work == NULL) {
-        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(&out->error, SINGDIV_ERR_NO_MEMORY, "work", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv_sigmoid_loss_embeddings_workspace(a, b, n, d, normalize, t, bias, work,
                                                        needed, out);

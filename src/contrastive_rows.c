@@ -16,7 +16,7 @@ singdiv_status
 singdiv__infonce_check_options(const singdiv_infonce_options *opt, singdiv_error *err)
 {
     if (opt == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "opt", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "opt", SINGDIV_NO_INDEX, (double)NAN);
     }
     if (!(isfinite(opt->temperature) && opt->temperature > 0.0)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "opt->temperature", SINGDIV_NO_INDEX,
@@ -36,24 +36,24 @@ singdiv__infonce_check_options(const singdiv_infonce_options *opt, singdiv_error
 void
 singdiv__infonce_report_reset(singdiv_infonce_report *out)
 {
-    out->row_loss = NAN;
-    out->column_loss = NAN;
-    out->symmetric_loss = NAN;
+    out->row_loss = (double)NAN;
+    out->column_loss = (double)NAN;
+    out->symmetric_loss = (double)NAN;
     out->masked_positives = 0;
     out->infinite_rows = 0;
     out->infinite_columns = 0;
-    out->mean_positive_probability = NAN;
-    out->mean_max_negative_weight = NAN;
-    out->max_negative_weight = NAN;
-    out->mean_effective_negatives = NAN;
-    out->min_effective_negatives = NAN;
+    out->mean_positive_probability = (double)NAN;
+    out->mean_max_negative_weight = (double)NAN;
+    out->max_negative_weight = (double)NAN;
+    out->mean_effective_negatives = (double)NAN;
+    out->min_effective_negatives = (double)NAN;
     out->below_floor = 0;
-    out->below_floor_share = NAN;
+    out->below_floor_share = (double)NAN;
     out->mismatched_pairs = 0;
-    out->mismatched_mean = NAN;
-    out->mismatched_variance = NAN;
-    out->band_share = NAN;
-    out->modality_gap = NAN;
+    out->mismatched_mean = (double)NAN;
+    out->mismatched_variance = (double)NAN;
+    out->band_share = (double)NAN;
+    out->modality_gap = (double)NAN;
     singdiv__clear_error(&out->error);
 }
 
@@ -307,7 +307,7 @@ singdiv__infonce_add_row(singdiv__infonce_state *state, size_t i, const double *
 
         finish_row(state, similarities, i, &r, &sums, &row);
     }
-    row.column_loss = NAN;
+    row.column_loss = (double)NAN;
     add_geometry(state, similarities, geometry, i);
 
     state->masked_positives += similarities[i] == -HUGE_VAL;

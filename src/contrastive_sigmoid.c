@@ -97,9 +97,9 @@ singdiv__sigmoid_check_parameters(double t, double bias, singdiv_error *err)
 void
 singdiv__sigmoid_report_reset(singdiv_sigmoid_report *out)
 {
-    out->loss = NAN;
-    out->positive_loss = NAN;
-    out->negative_loss = NAN;
+    out->loss = (double)NAN;
+    out->positive_loss = (double)NAN;
+    out->negative_loss = (double)NAN;
     out->masked_positives = 0;
     singdiv__clear_error(&out->error);
 }
@@ -162,7 +162,7 @@ check_sigmoid_arguments(const double *similarity, size_t n, double t, double bia
     singdiv_status status;
 
     if (similarity == NULL) {
-        return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, NAN);
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "similarity", SINGDIV_NO_INDEX, (double)NAN);
     }
     status = singdiv__sigmoid_check_parameters(t, bias, err);
     if (status != SINGDIV_OK) {

@@ -919,7 +919,7 @@ sigmoid_embedding_statuses(void **state)
     check_status(singdiv_sigmoid_loss_embeddings_workspace(a, a, 2, 2, 1, 1.0, 0.0, work, needed,
                                                            &r),
                  SINGDIV_OK);
-    bad[3] = NAN;
+    bad[3] = (double)NAN;
     check_status(singdiv_sigmoid_loss_embeddings(a, bad, 2, 2, 1, 1.0, 0.0, &r), SINGDIV_ERR_NAN);
     check_size(r.error.index, 3);
     bad[2] = 0.0;
@@ -963,7 +963,7 @@ matrix_statuses(void **state)
     assert_string_equal(r.error.argument, "opt->temperature");
     wrong.temperature = HUGE_VAL;
     check_status(singdiv_infonce_matrix(s, 2, &wrong, NULL, &r), SINGDIV_ERR_DOMAIN);
-    wrong.temperature = NAN;
+    wrong.temperature = (double)NAN;
     check_status(singdiv_infonce_matrix(s, 2, &wrong, NULL, &r), SINGDIV_ERR_DOMAIN);
     wrong = opt;
     wrong.weight_floor = 1.5;
@@ -981,7 +981,7 @@ matrix_statuses(void **state)
     check_status(singdiv_infonce_matrix_workspace(s, 2, &opt, work, 5, NULL, &r),
                  SINGDIV_ERR_WORKSPACE);
 
-    bad[2] = NAN;
+    bad[2] = (double)NAN;
     check_status(singdiv_infonce_matrix(bad, 2, &opt, NULL, &r), SINGDIV_ERR_NAN);
     check_size(r.error.index, 2);
     assert_true(isnan(r.row_loss));
@@ -1028,7 +1028,7 @@ embedding_statuses(void **state)
     check_status(singdiv_infonce_embeddings_workspace(a, a, 2, 2, &opt, work, needed, NULL, &r),
                  SINGDIV_OK);
 
-    bad[1] = NAN;
+    bad[1] = (double)NAN;
     check_status(singdiv_infonce_embeddings(a, bad, 2, 2, &opt, NULL, &r), SINGDIV_ERR_NAN);
     assert_string_equal(r.error.argument, "b");
     check_size(r.error.index, 1);
@@ -1103,13 +1103,13 @@ sigmoid_statuses(void **state)
     check_status(singdiv_sigmoid_loss_matrix(s, 2, 0.0, 0.0, &r), SINGDIV_ERR_DOMAIN);
     assert_string_equal(r.error.argument, "t");
     check_status(singdiv_sigmoid_loss_matrix(s, 2, HUGE_VAL, 0.0, &r), SINGDIV_ERR_DOMAIN);
-    check_status(singdiv_sigmoid_loss_matrix(s, 2, 1.0, NAN, &r), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_sigmoid_loss_matrix(s, 2, 1.0, (double)NAN, &r), SINGDIV_ERR_DOMAIN);
     assert_string_equal(r.error.argument, "bias");
     check_status(singdiv_sigmoid_loss_matrix(s, 2, 1.0, -HUGE_VAL, &r), SINGDIV_ERR_DOMAIN);
     check_status(singdiv_sigmoid_loss_matrix(s, 0, 1.0, 0.0, &r), SINGDIV_ERR_EMPTY);
     check_status(singdiv_sigmoid_loss_matrix(s, SIZE_MAX / 2, 1.0, 0.0, &r),
                  SINGDIV_ERR_SIZE_OVERFLOW);
-    s[1] = NAN;
+    s[1] = (double)NAN;
     check_status(singdiv_sigmoid_loss_matrix(s, 2, 1.0, 0.0, &r), SINGDIV_ERR_NAN);
     check_size(r.error.index, 1);
     assert_true(isnan(r.loss));

@@ -127,7 +127,7 @@ singdiv_lidstone_slope(const double *p, const double *c, size_t n, double alpha,
     if (slope == NULL) {
         return SINGDIV_ERR_NULL;
     }
-    *slope = NAN;
+    *slope = (double)NAN;
     status = prepare_lidstone(p, c, n, alpha, opt, NULL, &m);
     if (status != SINGDIV_OK) {
         return status;

@@ -8,11 +8,11 @@
 void
 singdiv__smoothing_report_reset(singdiv_report *out)
 {
-    out->value = NAN;
-    out->finite_part = NAN;
-    out->violating_mass = NAN;
+    out->value = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->reverse_mass = NAN;
+    out->reverse_mass = (double)NAN;
     out->reverse_count = 0;
     singdiv__clear_error(&out->error);
 }
@@ -178,7 +178,7 @@ singdiv_smoothing_slope(const double *p, const double *q, const double *r, size_
     if (slope == NULL) {
         return SINGDIV_ERR_NULL;
     }
-    *slope = NAN;
+    *slope = (double)NAN;
     status = prepare_mixture(p, q, r, n, eps, opt, NULL, &m);
     if (status != SINGDIV_OK) {
         return status;
@@ -193,13 +193,13 @@ singdiv_smoothing_slope(const double *p, const double *q, const double *r, size_
 static void
 parts_reset(singdiv_smoothing_parts *out)
 {
-    out->value = NAN;
-    out->epsilon_part = NAN;
-    out->remainder = NAN;
-    out->epsilon_share = NAN;
-    out->slope = NAN;
-    out->violating_mass = NAN;
-    out->uncovered_mass = NAN;
+    out->value = (double)NAN;
+    out->epsilon_part = (double)NAN;
+    out->remainder = (double)NAN;
+    out->epsilon_share = (double)NAN;
+    out->slope = (double)NAN;
+    out->violating_mass = (double)NAN;
+    out->uncovered_mass = (double)NAN;
 }
 
 singdiv_status

@@ -144,14 +144,14 @@ singdiv__mixture_expansion_sums(const singdiv__mixture *m)
 void
 singdiv__expansion_reset(singdiv_expansion *out)
 {
-    out->slope = NAN;
-    out->finite_part = NAN;
-    out->first_order = NAN;
-    out->second_order = NAN;
-    out->threshold = NAN;
-    out->violating_mass = NAN;
+    out->slope = (double)NAN;
+    out->finite_part = (double)NAN;
+    out->first_order = (double)NAN;
+    out->second_order = (double)NAN;
+    out->threshold = (double)NAN;
+    out->violating_mass = (double)NAN;
     out->violating_count = 0;
-    out->uncovered_mass = NAN;
+    out->uncovered_mass = (double)NAN;
     out->uncovered_count = 0;
 }
 
@@ -160,8 +160,8 @@ singdiv__expansion_uncovered(const singdiv__expansion_sums *s, singdiv_expansion
 {
     out->slope = HUGE_VAL;
     out->finite_part = HUGE_VAL;
-    out->first_order = NAN;
-    out->second_order = NAN;
+    out->first_order = (double)NAN;
+    out->second_order = (double)NAN;
     out->threshold = 0.0;
     out->violating_mass = s->violating_mass;
     out->violating_count = s->violating_count;

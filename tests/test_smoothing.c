@@ -886,7 +886,7 @@ check_error(const singdiv_error *err, singdiv_status status, const char *argumen
 static void
 eps_outside_open_interval_is_domain_error(void **state)
 {
-    const double bad[] = { 0.0, -0.0, 1.0, -1e-3, 1.5, HUGE_VAL, -HUGE_VAL, NAN };
+    const double bad[] = { 0.0, -0.0, 1.0, -1e-3, 1.5, HUGE_VAL, -HUGE_VAL, (double)NAN };
     singdiv_smoothing_parts parts;
     singdiv_expansion ex;
 
@@ -928,7 +928,7 @@ eps_outside_open_interval_is_domain_error(void **state)
 static void
 alpha_not_positive_finite_is_domain_error(void **state)
 {
-    const double bad[] = { 0.0, -1.0, HUGE_VAL, NAN };
+    const double bad[] = { 0.0, -1.0, HUGE_VAL, (double)NAN };
     const double c[3] = { 3.0, 1.0, 0.0 };
 
     (void)state;
@@ -996,7 +996,7 @@ static void
 invalid_reference_is_rejected(void **state)
 {
     const double negative[3] = { 0.5, -0.25, 0.75 };
-    const double nan_entry[3] = { 0.5, NAN, 0.5 };
+    const double nan_entry[3] = { 0.5, (double)NAN, 0.5 };
     const double inf_entry[3] = { 0.5, HUGE_VAL, 0.5 };
     const double zeros[3] = { 0.0, 0.0, 0.0 };
     const double counts[3] = { 2.0, 1.0, 1.0 };

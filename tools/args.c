@@ -28,9 +28,18 @@ find_option(const cli_command_spec *spec, const char *name, size_t length)
     return -1;
 }
 
+/* The option whose values cli_arg_each() visits while the command line is parsed again. */
+typedef struct option_visitor {
+    long option;
+    int (*visit)(const char *value, void *context);
+    void *context;
+    int result;
+} option_visitor;
+
 /* Parses "--name[=value]" at argv[*i], taking the value from argv[*i + 1] when needed. */
 static int
-parse_option(const cli_command_spec *spec, int argc, char **argv, int *i, cli_args *out)
+parse_option(const cli_command_spec *spec, int argc, char **argv, int *i, cli_args *out,
+             option_visitor *visitor)
 {
     const char *name = argv[*i] + 2;
     const char *equals = strchr(name, '=');
@@ -56,6 +65,9 @@ parse_option(const cli_command_spec *spec, int argc, char **argv, int *i, cli_ar
                   spec->options[index].value_name);
         return usage_error(spec);
     }
+    if (visitor != NULL && visitor->option == index && visitor->result == 0) {
+        visitor->result = visitor->visit(out->values[index], visitor->context);
+    }
     return 0;
 }
 
@@ -71,13 +83,16 @@ add_file(const cli_command_spec *spec, const char *file, cli_args *out)
     return 0;
 }
 
-int
-cli_parse_args(const cli_command_spec *spec, int argc, char **argv, cli_args *out)
+static int
+parse_command_line(const cli_command_spec *spec, int argc, char **argv, cli_args *out,
+                   option_visitor *visitor)
 {
     int only_files = 0;
     int status = 0;
 
     memset(out, 0, sizeof *out);
+    out->argc = argc;
+    out->argv = argv;
     for (int i = 1; i < argc && status == 0; i++) {
         const char *a = argv[i];
 
@@ -88,7 +103,7 @@ cli_parse_args(const cli_command_spec *spec, int argc, char **argv, cli_args *ou
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             out->help = 1;
         } else if (a[1] == '-') {
-            status = parse_option(spec, argc, argv, &i, out);
+            status = parse_option(spec, argc, argv, &i, out, visitor);
         } else {
             cli_error("%s: unknown option '%s'", spec->name, a);
             status = usage_error(spec);
@@ -100,6 +115,12 @@ cli_parse_args(const cli_command_spec *spec, int argc, char **argv, cli_args *ou
         status = usage_error(spec);
     }
     return status;
+}
+
+int
+cli_parse_args(const cli_command_spec *spec, int argc, char **argv, cli_args *out)
+{
+    return parse_command_line(spec, argc, argv, out, NULL);
 }
 
 void
@@ -124,6 +145,21 @@ cli_arg(const cli_command_spec *spec, const cli_args *args, const char *name)
     long index = find_option(spec, name, strlen(name));
 
     return index < 0 ? NULL : args->values[index];
+}
+
+int
+cli_arg_each(const cli_command_spec *spec, const cli_args *args, const char *name,
+             int (*visit)(const char *value, void *context), void *context)
+{
+    option_visitor visitor = {find_option(spec, name, strlen(name)), visit, context, 0};
+    cli_args again;
+
+    if (visitor.option < 0) {
+        return 0;
+    }
+    /* The command line parsed once without error, so parsing it again prints nothing. */
+    (void)parse_command_line(spec, args->argc, args->argv, &again, &visitor);
+    return visitor.result;
 }
 
 int

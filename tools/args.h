@@ -3,8 +3,8 @@
  *
  * Long options only (plus -h), written "--name VALUE" or "--name=VALUE";
  * "--" ends the options and "-" alone is a file name (stdin). Options and
- * file names may come in any order, and a repeated option keeps its last
- * value.
+ * file names may come in any order. cli_arg() returns the last value of a
+ * repeated option, and cli_arg_each() visits all of its values.
  */
 #ifndef SINGDIV_TOOLS_ARGS_H
 #define SINGDIV_TOOLS_ARGS_H
@@ -41,6 +41,8 @@ typedef struct cli_args {
     const char *files[CLI_MAX_FILES];
     size_t file_count;
     int help;
+    int argc;    /* the parsed command line, for cli_arg_each() */
+    char **argv;
 } cli_args;
 
 /*
@@ -59,6 +61,16 @@ cli_print_help(FILE *out, const cli_command_spec *spec);
 /* Returns the value of the option called name, or NULL when it was not given. */
 const char *
 cli_arg(const cli_command_spec *spec, const cli_args *args, const char *name);
+
+/*
+ * Calls visit(value, context) on each value of the option called name, in
+ * command-line order, and stops at the first call that returns nonzero.
+ * args must come from a successful cli_parse_args(). Returns 0 or that
+ * nonzero result.
+ */
+int
+cli_arg_each(const cli_command_spec *spec, const cli_args *args, const char *name,
+             int (*visit)(const char *value, void *context), void *context);
 
 /* Returns 1 if the flag called name was given, else 0. */
 int

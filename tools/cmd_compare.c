@@ -6,6 +6,7 @@
 #include "args.h"
 #include "commands.h"
 #include "diag.h"
+#include "family_report.h"
 #include "json.h"
 #include "pair_input.h"
 #include "pair_report.h"
@@ -17,6 +18,9 @@ static const cli_option compare_options[] = {
     {"tolerance", "T", "accept sums within T of 1 without --normalize (default 1e-6)"},
     {"labels", NULL, "read 'label value' lines even when the labels look like numbers"},
     {"top", "K", "list the K heaviest entries of each set (default 10)"},
+    {"renyi-alpha", "A", "Renyi orders alpha > 0 of the family section, inf allowed; "
+                         "repeatable or a comma list (default 0.5,2)"},
+    {"skew", "PI", "weight pi of the skewed JS divergence, 0 < pi < 1 (default 0.5)"},
 };
 
 static const cli_command_spec compare_spec = {
@@ -24,6 +28,9 @@ static const cli_command_spec compare_spec = {
     "Compares the distribution P (the truth) with Q (the model): entropies,\n"
     "cross-entropy, KL both ways, Jensen-Shannon, and the violating set of\n"
     "entries that P has and Q lacks, which makes CE and KL(P || Q) infinite.\n"
+    "The family section adds Renyi, chi-square, Jeffreys, PSI, total variation,\n"
+    "Hellinger, Bhattacharyya and skewed JS, each with the set that makes it\n"
+    "infinite.\n"
     "\n"
     "Each file contains either plain numbers (separated by spaces, tabs, commas\n"
     "or newlines; the two files are aligned by position) or 'label value'\n"
@@ -70,7 +77,8 @@ print_json(const cli_pair_view *view, const cli_pair_input *in, const singdiv_op
 }
 
 static int
-run(const cli_args *args, const singdiv_options *opt, unsigned long long top)
+run(const cli_args *args, const singdiv_options *opt, unsigned long long top,
+    const cli_family_request *family)
 {
     cli_pair_input in = {0};
     cli_pair_values values;
@@ -93,7 +101,7 @@ run(const cli_args *args, const singdiv_options *opt, unsigned long long top)
     view.noun = "entries";
     view.noun_one = "entry";
 
-    status = cli_compute_pair(&view, opt, (size_t)top, &values);
+    status = cli_compute_pair(&view, opt, (size_t)top, family, &values);
     if (status == 0 && cli_flag(&compare_spec, args, "json")) {
         print_json(&view, &in, opt, &values);
     } else if (status == 0) {
@@ -109,6 +117,7 @@ cli_cmd_compare(int argc, char **argv)
 {
     cli_args args;
     singdiv_options opt;
+    cli_family_request family;
     unsigned long long top = 10;
     int status = cli_parse_args(&compare_spec, argc, argv, &args);
 
@@ -123,5 +132,8 @@ cli_cmd_compare(int argc, char **argv)
     if (status == 0) {
         status = cli_arg_count(&compare_spec, &args, "top", 0, 1000000, &top);
     }
-    return status != 0 ? status : run(&args, &opt, top);
+    if (status == 0) {
+        status = cli_family_request_from_args(&compare_spec, &args, &family);
+    }
+    return status != 0 ? status : run(&args, &opt, top, &family);
 }

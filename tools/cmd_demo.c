@@ -29,6 +29,9 @@ static const cli_option demo_options[] = {
     {"unit", "U", "token unit: word (default), char (UTF-8 characters) or byte"},
     {"keep-case", NULL, "keep upper-case ASCII letters apart from lower-case ones in words"},
     {"top", "K", "list the K heaviest tokens of each set (default 10)"},
+    {"renyi-alpha", "A", "Renyi orders alpha > 0 of the family section, inf allowed; "
+                         "repeatable or a comma list (default 0.5,2)"},
+    {"skew", "PI", "weight pi of the skewed JS divergence, 0 < pi < 1 (default 0.5)"},
     {"embedded", NULL, "use the embedded text pair even when the licence texts are installed"},
 };
 

@@ -227,7 +227,7 @@ run(const cli_args *args, const singdiv_options *opt, const smooth_grid *grid)
         view.labels = in.labelled ? &in.labels : NULL;
         view.noun = "entries";
         view.noun_one = "entry";
-        status = cli_compute_pair(&view, opt, 0, &values);
+        status = cli_compute_pair(&view, opt, 0, NULL, &values);
     }
     if (status == 0) {
         status = run_grid(&view, opt, &values, grid, cli_flag(&smooth_spec, args, "json"));

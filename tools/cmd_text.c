@@ -15,6 +15,9 @@ static const cli_option text_options[] = {
     {"unit", "U", "token unit: word (default), char (UTF-8 characters) or byte"},
     {"keep-case", NULL, "keep upper-case ASCII letters apart from lower-case ones in words"},
     {"top", "K", "list the K heaviest tokens of each set (default 10)"},
+    {"renyi-alpha", "A", "Renyi orders alpha > 0 of the family section, inf allowed; "
+                         "repeatable or a comma list (default 0.5,2)"},
+    {"skew", "PI", "weight pi of the skewed JS divergence, 0 < pi < 1 (default 0.5)"},
 };
 
 static const cli_command_spec text_spec = {
@@ -68,6 +71,9 @@ cli_text_request_from_args(const cli_command_spec *spec, const cli_args *args,
     }
     if (status == 0) {
         status = parse_unit(spec, args, &req->tokenizer);
+    }
+    if (status == 0) {
+        status = cli_family_request_from_args(spec, args, &req->family);
     }
     req->top = (size_t)top;
     return status;

@@ -94,6 +94,9 @@ cli_print_pair(FILE *out, const cli_pair_view *view, const singdiv_options *opt,
     snprintf(title, sizeof title, "Reverse set F (in Q, missing from P; makes KL(Q || P) infinite)");
     print_set(out, view, title, "Q", &v->reverse);
     print_smoothing(out, view, v);
+    if (v->family.request != NULL) {
+        cli_print_family(out, &v->family);
+    }
 }
 
 static void
@@ -162,4 +165,7 @@ cli_write_pair_json(cli_json *j, const cli_pair_view *view, const singdiv_option
     write_set(j, "violating", view, &v->violating);
     write_set(j, "reverse", view, &v->reverse);
     write_smoothing(j, v);
+    if (v->family.request != NULL) {
+        cli_write_family_json(j, &v->family);
+    }
 }

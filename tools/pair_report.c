@@ -211,7 +211,7 @@ compute_expansions(const cli_pair_view *view, const singdiv_options *opt, cli_pa
 
 int
 cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t top,
-                 cli_pair_values *out)
+                 const cli_family_request *family, cli_pair_values *out)
 {
     singdiv_error err;
     const double *p = view->p;
@@ -238,6 +238,9 @@ cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t t
                                         opt, &out->js_distance);
     if (status == 0) {
         status = compute_expansions(view, opt, out);
+    }
+    if (status == 0 && family != NULL) {
+        status = cli_compute_family(p, q, n, opt, family, &out->family);
     }
     if (status == 0 && view->labels == NULL) {
         out->has_w1 = 1;

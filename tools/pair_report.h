@@ -11,6 +11,7 @@
 
 #include <singdiv/singdiv.h>
 
+#include "family_report.h"
 #include "json.h"
 #include "labels.h"
 
@@ -56,17 +57,20 @@ typedef struct cli_pair_values {
     singdiv_expansion expansion_kl; /* of KL(P || Q_eps) */
     cli_set_summary violating; /* V = {i : p_i > 0, q_i = 0}, masses of P */
     cli_set_summary reverse;   /* F = {i : q_i > 0, p_i = 0}, masses of Q */
+    cli_family_values family;
 } cli_pair_values;
 
 /*
  * Validates both distributions (messages name the files) and computes
- * every value of the report, listing at most top entries of each set.
+ * every value of the report, listing at most top entries of each set, and
+ * the family section that family requests (it must outlive out; NULL
+ * leaves the section out of the values and of the printed report).
  * Returns 0, or an exit status after printing a message. Free out with
  * cli_pair_values_free() either way.
  */
 int
 cli_compute_pair(const cli_pair_view *view, const singdiv_options *opt, size_t top,
-                 cli_pair_values *out);
+                 const cli_family_request *family, cli_pair_values *out);
 
 void
 cli_pair_values_free(cli_pair_values *values);

@@ -147,7 +147,7 @@ cli_text_report(cli_text_request *req)
         view.labels = &c.labels;
         view.noun = plural_noun(req->tokenizer.unit);
         view.noun_one = singular_noun(req->tokenizer.unit);
-        status = cli_compute_pair(&view, &req->opt, req->top, &values);
+        status = cli_compute_pair(&view, &req->opt, req->top, &req->family, &values);
     }
     if (status == 0 && req->json) {
         print_json(req, &c, &view, &values);

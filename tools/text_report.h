@@ -11,6 +11,7 @@
 #include <singdiv/singdiv.h>
 
 #include "args.h"
+#include "family_report.h"
 #include "source.h"
 #include "tokenize.h"
 
@@ -21,6 +22,7 @@ typedef struct cli_text_request {
     cli_tokenizer tokenizer;
     singdiv_options opt; /* normalize is forced on: token counts are counts */
     size_t top;
+    cli_family_request family;
     int json;
 } cli_text_request;
 
@@ -30,7 +32,8 @@ cli_text_report(cli_text_request *req);
 
 /*
  * Fills req from the options that text and demo share (--json, --base,
- * --unit, --keep-case, --top); the sources are left NULL.
+ * --unit, --keep-case, --top, --renyi-alpha, --skew); the sources are
+ * left NULL.
  * Defined in cmd_text.c. Returns 0 or CLI_EXIT_USAGE after a message.
  */
 int

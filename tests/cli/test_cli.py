@@ -45,6 +45,26 @@ class Options(ctypes.Structure):
                 ("sum_tolerance", ctypes.c_double)]
 
 
+class Singularity(ctypes.Structure):
+    _fields_ = [("finite", ctypes.c_int), ("cause", ctypes.c_int), ("growth", ctypes.c_int),
+                ("rate", ctypes.c_double), ("violating_mass", ctypes.c_double),
+                ("violating_count", ctypes.c_size_t), ("reverse_mass", ctypes.c_double),
+                ("reverse_count", ctypes.c_size_t), ("error", Error)]
+
+
+# singdiv_divergence identifiers of the family (singdiv/singularity.h), by JSON key.
+DIVERGENCE_IDS = {"renyi": 6, "renyi_max": 7, "pearson_chi2": 8, "neyman_chi2": 9,
+                  "jeffreys": 10, "psi": 11, "total_variation": 12, "hellinger": 13,
+                  "hellinger_squared": 14, "bhattacharyya_coefficient": 15,
+                  "bhattacharyya_angle": 16, "skew_js": 17}
+# The singdiv_singular_cause and singdiv_growth values as the JSON names them.
+CAUSE_NAMES = ["none", "V", "F", "V and F", "disjoint supports"]
+GROWTH_NAMES = ["none", "log", "inverse", "unrepaired"]
+FAMILY_KEYS = ["renyi", "renyi_max", "pearson_chi2", "neyman_chi2", "jeffreys", "psi",
+               "total_variation", "hellinger", "hellinger_squared",
+               "bhattacharyya_coefficient", "bhattacharyya_angle", "skew_js"]
+FAMILY_VALUE_KEYS = ["value", "finite_part", "infinite_on", "growth", "rate"]
+
 LIB = ctypes.CDLL(os.path.abspath(LIBRARY_PATH)) if LIBRARY_PATH else None
 if LIB is not None:
     LIB.singdiv_version_string.restype = ctypes.c_char_p
@@ -66,6 +86,35 @@ def library_report(name, p, q, normalize=False, base=0.0):
     if status != 0:
         raise AssertionError("singdiv_%s returned status %d" % (name, status))
     return report
+
+
+def library_family_report(name, p, q, parameter=None, normalize=False, base=0.0):
+    """Calls singdiv_NAME of the family, with the order or weight when it takes one."""
+    if parameter is None:
+        return library_report(name, p, q, normalize, base)
+    opt = Options(1 if normalize else 0, base, 1e-6)
+    report = Report()
+    n = len(p)
+    status = getattr(LIB, "singdiv_" + name)((ctypes.c_double * n)(*p), (ctypes.c_double * n)(*q),
+                                             ctypes.c_size_t(n), ctypes.c_double(parameter),
+                                             ctypes.byref(opt), ctypes.byref(report))
+    if status != 0:
+        raise AssertionError("singdiv_%s returned status %d" % (name, status))
+    return report
+
+
+def library_singularity(key, p, q, order=0.0, normalize=False, base=0.0):
+    """Calls singdiv_singularity_map with Q smoothed, as the command does."""
+    opt = Options(1 if normalize else 0, base, 1e-6)
+    out = Singularity()
+    n = len(p)
+    status = LIB.singdiv_singularity_map(ctypes.c_int(DIVERGENCE_IDS[key]),
+                                         (ctypes.c_double * n)(*p), (ctypes.c_double * n)(*q),
+                                         ctypes.c_size_t(n), ctypes.c_double(order),
+                                         ctypes.c_int(0), ctypes.byref(opt), ctypes.byref(out))
+    if status != 0:
+        raise AssertionError("singdiv_singularity_map(%s) returned status %d" % (key, status))
+    return out
 
 
 # --- helpers -----------------------------------------------------------------
@@ -141,6 +190,40 @@ def check_against_library(doc, p, q, normalize=False, base=0.0):
     check_equal(doc["violating"]["count"], r.violating_count, "violating.count")
     check_equal(doc["reverse"]["mass"], r.reverse_mass, "reverse.mass")
     check_equal(doc["reverse"]["count"], r.reverse_count, "reverse.count")
+    check_family_against_library(doc["family"], p, q, normalize, base)
+
+
+def check_family_value(entry, key, p, q, parameter, normalize, base, what):
+    """Checks one member of "family" against the divergence and the singularity map."""
+    r = library_family_report(key, p, q, parameter, normalize, base)
+    check_equal(number(entry["value"]), r.value, what + ".value")
+    check_equal(number(entry["finite_part"]), r.finite_part, what + ".finite_part")
+    m = library_singularity(key, p, q, parameter or 0.0, normalize, base)
+    check_equal(entry["infinite_on"], CAUSE_NAMES[m.cause], what + ".infinite_on")
+    check_equal(entry["growth"], GROWTH_NAMES[m.growth], what + ".growth")
+    check_equal(number(entry["rate"]), m.rate, what + ".rate")
+
+
+def check_family_against_library(family, p, q, normalize=False, base=0.0):
+    """Checks every value of a "family" object against the library."""
+    check_equal(list(family.keys()), FAMILY_KEYS, "family keys in order")
+    for key in FAMILY_KEYS:
+        entries = family[key] if key == "renyi" else [family[key]]
+        for entry in entries:
+            check_equal([k for k in entry.keys() if k not in ("alpha", "pi")], FAMILY_VALUE_KEYS,
+                        "keys of family.%s" % key)
+            check_equal(entry["infinite_on"] == "none", number(entry["value"]) != math.inf,
+                        "family.%s is infinite exactly when infinite_on names a set" % key)
+    if LIB is None:
+        return
+    for entry in family["renyi"]:
+        alpha = number(entry["alpha"])
+        check_family_value(entry, "renyi", p, q, alpha, normalize, base,
+                           "family.renyi[alpha=%r]" % alpha)
+    for key in FAMILY_KEYS[1:-1]:
+        check_family_value(family[key], key, p, q, None, normalize, base, "family." + key)
+    skew = family["skew_js"]
+    check_family_value(skew, "skew_js", p, q, skew["pi"], normalize, base, "family.skew_js")
 
 
 def check_error(args, pattern, status=2, stdin=None):
@@ -184,6 +267,9 @@ def help_on_every_level():
         check("--json" in out, "--json in %s help" % command)
         if command != "samples":
             check("--base" in out, "--base in %s help" % command)
+        if command in ["compare", "text", "demo"]:
+            check("--renyi-alpha A" in out, "--renyi-alpha in %s help" % command)
+            check("--skew PI" in out, "--skew in %s help" % command)
 
 
 @test
@@ -222,7 +308,7 @@ def write_error_exits_1():
 
 COMPARE_KEYS = ["command", "version", "unit", "base", "normalize", "labelled", "n", "p", "q",
                 "entropy_p", "entropy_q", "cross_entropy", "kl_pq", "kl_qp", "js",
-                "js_distance", "w1_index", "violating", "reverse", "smoothing"]
+                "js_distance", "w1_index", "violating", "reverse", "smoothing", "family"]
 
 
 @test
@@ -422,6 +508,153 @@ def compare_input_errors():
     check_error(["compare", os.path.join(WORKDIR, "missing.txt"), good],
                 r"missing\.txt: cannot open: No such file")
     check_error(["compare", WORKDIR, good], r"read failed: Is a directory")
+
+
+# --- the divergence family in compare, text and demo ---------------------------
+
+@test
+def family_defaults_match_library():
+    # No zeros: every value of the family is finite.
+    p = write("fd_p.txt", "0.2\n0.3\n0.5\n")
+    q = write("fd_q.txt", "0.4\n0.4\n0.2\n")
+    doc = run_json("compare", p, q)
+    family = doc["family"]
+    check_equal([e["alpha"] for e in family["renyi"]], [0.5, 2], "default Renyi orders")
+    check_equal(family["skew_js"]["pi"], 0.5, "default skew weight")
+    check_equal(family["skew_js"]["value"], doc["js"], "skewed JS at pi = 1/2 is JS here")
+    for key in FAMILY_KEYS[1:]:
+        check_equal(family[key]["infinite_on"], "none", "%s is finite" % key)
+    # TV = (0.2 + 0.1 + 0.3) / 2.
+    check_close(family["total_variation"]["value"], 0.3, "total variation")
+    check_equal(family["psi"], family["jeffreys"], "PSI is the Jeffreys divergence")
+    check_against_library(doc, [0.2, 0.3, 0.5], [0.4, 0.4, 0.2])
+
+
+@test
+def family_orders_and_base_match_library():
+    p = write("fo_p.txt", "1 2 3 0\n")
+    q = write("fo_q.txt", "2 2 1 1\n")
+    doc = run_json("compare", "--normalize", "--base", "2", "--renyi-alpha", "3",
+                   "--renyi-alpha", "0.25,1,inf", "--skew", "0.3", p, q)
+    family = doc["family"]
+    check_equal([e["alpha"] for e in family["renyi"]], [3, 0.25, 1, "inf"],
+                "orders in command-line order")
+    check_equal(family["skew_js"]["pi"], 0.3, "skew weight")
+    # F = {3} only: Neyman is infinite on F and never repaired by smoothing Q.
+    check_equal(family["neyman_chi2"]["infinite_on"], "F", "Neyman on F")
+    check_equal(family["neyman_chi2"]["growth"], "unrepaired", "Neyman growth")
+    check_equal(family["neyman_chi2"]["rate"], "inf", "Neyman rate")
+    check_equal(family["jeffreys"]["infinite_on"], "F", "Jeffreys on F")
+    check_equal(family["pearson_chi2"]["infinite_on"], "none", "Pearson finite")
+    check_equal(family["renyi"][2]["value"], doc["kl_pq"]["value"], "Renyi of order 1 is KL")
+    check_equal(family["renyi"][3]["value"], family["renyi_max"]["value"],
+                "Renyi of order inf is the max-divergence")
+    check_against_library(doc, [1, 2, 3, 0], [2, 2, 1, 1], normalize=True, base=2.0)
+
+
+@test
+def family_pearson_on_v_neyman_on_f():
+    # p = (0.5, 0.5, 0), q = (0.5, 0, 0.5): V = {1}, F = {2}.
+    p = write("fv_p.txt", "0.5\n0.5\n0\n")
+    q = write("fv_q.txt", "0.5\n0\n0.5\n")
+    doc = run_json("compare", p, q)
+    family = doc["family"]
+    pearson = family["pearson_chi2"]
+    check_equal(pearson["value"], "inf", "Pearson value")
+    check_equal(pearson["infinite_on"], "V", "Pearson on V")
+    check_equal(pearson["growth"], "inverse", "Pearson grows like rate / eps")
+    # rate = n * sum over V of x_i^2 = 3 * 0.25; the finite part (0 - 0.5)^2 / 0.5.
+    check_close(pearson["rate"], 0.75, "Pearson rate")
+    check_close(pearson["finite_part"], 0.5, "Pearson finite part")
+    neyman = family["neyman_chi2"]
+    check_equal(neyman["value"], "inf", "Neyman value")
+    check_equal(neyman["infinite_on"], "F", "Neyman on F")
+    check_equal(neyman["growth"], "unrepaired", "Neyman growth")
+    check_close(neyman["finite_part"], 0.5, "Neyman finite part")
+    check_equal(family["jeffreys"]["infinite_on"], "V and F", "Jeffreys on V and F")
+    check_equal(family["renyi"][0]["infinite_on"], "none", "Renyi 0.5 finite: supports meet")
+    # D_0.5 = -2 ln(sum sqrt(x_i y_i)) = -2 ln(0.5).
+    check_close(family["renyi"][0]["value"], 2 * math.log(2), "Renyi 0.5")
+    check_equal(family["renyi"][1]["infinite_on"], "V", "Renyi 2 on V")
+    check_against_library(doc, [0.5, 0.5, 0.0], [0.5, 0.0, 0.5])
+    status, out, _ = run("compare", p, q)
+    check_equal(status, 0, "exit status")
+    check(re.search(r"Pearson chi2\(P \|\| Q\)\s+inf\s+on V, grows like 0\.75 / eps", out)
+          is not None, "Pearson line in %r" % out)
+    check(re.search(r"Neyman chi2\(P \|\| Q\)\s+inf\s+on F, stays inf", out) is not None,
+          "Neyman line")
+    check(re.search(r"Jeffreys J\(P, Q\)\s+inf\s+on V and F", out) is not None, "Jeffreys line")
+    check(re.search(r"Renyi D_0\.5\(P \|\| Q\)\s+1\.38629\n", out) is not None,
+          "Renyi 0.5 line")
+
+
+@test
+def family_disjoint_supports():
+    p = write("fj_p.txt", "0.5\n0.5\n0\n0\n")
+    q = write("fj_q.txt", "0\n0\n0.25\n0.75\n")
+    doc = run_json("compare", "--skew", "0.25", p, q)
+    family = doc["family"]
+    check_equal(family["total_variation"]["value"], 1, "TV = 1")
+    check_equal(family["hellinger"]["value"], 1, "Hellinger = 1")
+    check_equal(family["hellinger_squared"]["value"], 1, "squared Hellinger = 1")
+    check_equal(family["bhattacharyya_coefficient"]["value"], 0, "BC = 0")
+    check_equal(family["bhattacharyya_angle"]["value"], math.pi / 2, "angle = pi/2")
+    h = -0.25 * math.log(0.25) - 0.75 * math.log(0.75)
+    check_close(family["skew_js"]["value"], h, "skewed JS = h(pi) for disjoint supports")
+    check_equal(family["renyi"][0]["value"], "inf", "Renyi 0.5")
+    check_equal(family["renyi"][0]["infinite_on"], "disjoint supports", "Renyi 0.5 cause")
+    check_equal(family["renyi"][1]["infinite_on"], "V", "Renyi 2 cause")
+    for key in ["total_variation", "hellinger", "bhattacharyya_angle", "skew_js"]:
+        check_equal(family[key]["infinite_on"], "none", "%s stays finite" % key)
+    check_against_library(doc, [0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.25, 0.75])
+    status, out, _ = run("compare", p, q)
+    check(re.search(r"Renyi D_0\.5\(P \|\| Q\)\s+inf\s+on disjoint supports", out)
+          is not None, "Renyi 0.5 line in %r" % out)
+    check(re.search(r"total variation TV\s+1\n", out) is not None, "TV line")
+    check(re.search(r"Bhattacharyya angle\s+1\.5708\d*\n", out) is not None, "angle line")
+
+
+@test
+def family_option_errors_exit_2():
+    p = write("fe_p.txt", "0.5\n0.5\n")
+    for value in ["0", "-1", "-inf", "nan", "NaN", "two", "", "0.5,", "0.5,,2", "2x", "0.5;2"]:
+        check_error(["compare", "--renyi-alpha", value, p, p],
+                    r"compare: invalid order '[^']*' in --renyi-alpha '%s': expected a Renyi "
+                    r"order alpha > 0" % re.escape(value))
+    check_error(["compare", "--renyi-alpha", "1", "--renyi-alpha=0", p, p],
+                r"invalid order '0' in --renyi-alpha '0'")
+    check_error(["compare", "--renyi-alpha", ",".join(["1"] * 33), p, p],
+                r"too many Renyi orders in --renyi-alpha: at most 32")
+    for value in ["0", "1", "-0.5", "1.5", "nan", "inf", "half", ""]:
+        check_error(["compare", "--skew", value, p, p],
+                    r"compare: invalid value '%s' for --skew: expected a weight pi with "
+                    r"0 < pi < 1" % re.escape(value))
+    check_error(["compare", p, p, "--skew"], r"option '--skew' needs a value")
+    check_error(["text", "--renyi-alpha", "0", p, p], r"text: invalid order '0' in --renyi-alpha")
+    check_error(["demo", "--skew", "1"], r"demo: invalid value '1' for --skew")
+    status, _, err = run("compare", "--renyi-alpha", ",".join(["1"] * 32), p, p)
+    check_equal(status, 0, "32 orders are accepted: %s" % err)
+
+
+@test
+def family_in_text_and_demo():
+    a = write("ft_a.txt", "the cat sat on the mat\n")
+    b = write("ft_b.txt", "the dog lay on the mat\n")
+    doc = run_json("text", "--renyi-alpha", "0.5,3", "--skew", "0.75", a, b)
+    check_equal([e["alpha"] for e in doc["family"]["renyi"]], [0.5, 3], "orders")
+    check_equal(doc["family"]["jeffreys"]["infinite_on"], "V and F", "Jeffreys on V and F")
+    # Label order: the, cat, sat, on, mat from A, then dog, lay from B.
+    check_against_library(doc, [2, 1, 1, 1, 1, 0, 0], [2, 0, 0, 1, 1, 1, 1], normalize=True)
+    doc = run_json("demo", "--embedded")
+    check_equal(doc["family"]["pearson_chi2"]["infinite_on"], "V", "Pearson on the missing words")
+    check_equal(list(doc["family"].keys()), FAMILY_KEYS, "demo family keys")
+
+
+@test
+def smooth_has_no_family():
+    p = write("sf_p.txt", "0.5\n0.5\n")
+    doc = run_json("smooth", p, p)
+    check("family" not in doc, "smooth prints no family section")
 
 
 # --- smooth and the expansion in compare ----------------------------------------

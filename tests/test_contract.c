@@ -1290,10 +1290,84 @@ accumulator_rejects_bad_input_and_leaves_state(void **state)
                  SINGDIV_ERR_NULL);
 }
 
+static void
+contrastive_functions_reject_bad_input(void **state)
+{
+    /* A 3 x 3 similarity matrix; the NaN case puts NaN at row 1, column 2 (index 5). */
+    double s[9] = {0.9, 0.1, -0.2, 0.3, 0.8, 0.0, -HUGE_VAL, 0.2, 0.7};
+    double a[6] = {1.0, 0.0, 0.5, 0.5, 0.0, 1.0};
+    double b[6] = {0.9, 0.1, 0.4, 0.6, 0.1, 0.9};
+    singdiv_infonce_options opt = {0.07, 1e-3, 0.1, 1};
+    singdiv_infonce_report r;
+    singdiv_sigmoid_report g;
+    double work[8];
+    size_t count = 0;
+
+    (void)state;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_OK);
+    check_status(singdiv_infonce_matrix(NULL, 3, &opt, NULL, &r), SINGDIV_ERR_NULL);
+    check_status(singdiv_infonce_matrix(s, 3, NULL, NULL, &r), SINGDIV_ERR_NULL);
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_infonce_matrix(s, 0, &opt, NULL, &r), SINGDIV_ERR_EMPTY);
+    check_status(singdiv_infonce_matrix(s, 1, &opt, NULL, &r), SINGDIV_ERR_TOO_FEW_SAMPLES);
+    check_status(singdiv_infonce_matrix(s, SIZE_MAX / 2, &opt, NULL, &r),
+                 SINGDIV_ERR_SIZE_OVERFLOW);
+    check_status(singdiv_infonce_matrix_workspace(s, 3, &opt, work, 2, NULL, &r),
+                 SINGDIV_ERR_WORKSPACE);
+    opt.temperature = 0.0;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_DOMAIN);
+    assert_string_equal(r.error.argument, "opt->temperature");
+    opt.temperature = 0.07;
+    opt.weight_floor = 1.5;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_DOMAIN);
+    opt.weight_floor = 1e-3;
+    opt.cosine_band = NAN;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_DOMAIN);
+    opt.cosine_band = 0.1;
+    s[5] = NAN;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_NAN);
+    assert_string_equal(r.error.argument, "similarity");
+    check_size(r.error.index, 5);
+    check_status(singdiv_sigmoid_loss_matrix(s, 3, 10.0, -10.0, &g), SINGDIV_ERR_NAN);
+    check_size(g.error.index, 5);
+    s[5] = HUGE_VAL;
+    check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_INFINITE);
+    s[5] = 0.0;
+    check_status(singdiv_sigmoid_loss_matrix(s, 3, 0.0, -10.0, &g), SINGDIV_ERR_DOMAIN);
+    assert_string_equal(g.error.argument, "t");
+    check_status(singdiv_sigmoid_loss_matrix(s, 3, 10.0, NAN, &g), SINGDIV_ERR_DOMAIN);
+    assert_string_equal(g.error.argument, "bias");
+    check_status(singdiv_sigmoid_loss_matrix(NULL, 3, 10.0, -10.0, &g), SINGDIV_ERR_NULL);
+    check_status(singdiv_sigmoid_loss_matrix(s, 0, 10.0, -10.0, &g), SINGDIV_ERR_EMPTY);
+
+    check_status(singdiv_infonce_embeddings(a, b, 3, 2, &opt, NULL, &r), SINGDIV_OK);
+    check_status(singdiv_infonce_embeddings(a, b, 3, 0, &opt, NULL, &r), SINGDIV_ERR_EMPTY);
+    assert_string_equal(r.error.argument, "d");
+    check_status(singdiv_infonce_embeddings(a, NULL, 3, 2, &opt, NULL, &r), SINGDIV_ERR_NULL);
+    check_status(singdiv_infonce_embeddings(a, b, SIZE_MAX / 2, 3, &opt, NULL, &r),
+                 SINGDIV_ERR_SIZE_OVERFLOW);
+    a[2] = 0.0;
+    a[3] = 0.0;
+    check_status(singdiv_infonce_embeddings(a, b, 3, 2, &opt, NULL, &r), SINGDIV_ERR_ZERO_MASS);
+    check_status(singdiv_sigmoid_loss_embeddings(a, b, 3, 2, 1, 10.0, -10.0, &g),
+                 SINGDIV_ERR_ZERO_MASS);
+    a[2] = 0.5;
+    b[4] = -HUGE_VAL;
+    check_status(singdiv_sigmoid_loss_embeddings(a, b, 3, 2, 1, 10.0, -10.0, &g),
+                 SINGDIV_ERR_INFINITE);
+    assert_string_equal(g.error.argument, "b");
+    check_size(g.error.index, 4);
+    check_status(singdiv_infonce_workspace_size(3, 2, NULL), SINGDIV_ERR_NULL);
+    check_status(singdiv_infonce_workspace_size(SIZE_MAX, 2, &count), SINGDIV_ERR_SIZE_OVERFLOW);
+    check_status(singdiv_sigmoid_loss_embeddings_workspace(a, b, 3, 2, 1, 10.0, -10.0, work, 1,
+                                                           &g),
+                 SINGDIV_ERR_WORKSPACE);
+}
+
 int
 main(void)
 {
-    struct CMUnitTest tests[ENTRY_COUNT + 10];
+    struct CMUnitTest tests[ENTRY_COUNT + 11];
     size_t count = 0;
     int failed;
 
@@ -1322,6 +1396,7 @@ main(void)
             cmocka_unit_test(logits_reject_all_minus_infinity_and_bad_target),
             cmocka_unit_test(batch_reports_row_and_flat_index),
             cmocka_unit_test(singularity_map_rejects_bad_input),
+            cmocka_unit_test(contrastive_functions_reject_bad_input),
         };
 
         for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {

@@ -355,6 +355,35 @@ case_accumulator(result *res)
     push_double(res, lse);
 }
 
+static void
+case_contrastive(result *res)
+{
+    singdiv_infonce_options opt = {0.1, 1e-3, 0.2, 1};
+    singdiv_infonce_report report;
+    singdiv_sigmoid_report sigmoid;
+    double similarity[WIDTH * WIDTH / 4];
+    size_t n = WIDTH / 2;
+    size_t count = 0;
+
+    for (size_t i = 0; i < n * n; i++) {
+        similarity[i] = batch_logits[i % (ROWS * WIDTH)];
+    }
+    push_word(res, (uint64_t)singdiv_infonce_matrix(similarity, n, &opt, NULL, &report));
+    push_double(res, report.symmetric_loss);
+    push_double(res, report.mean_effective_negatives);
+    push_word(res, (uint64_t)singdiv_infonce_embeddings(mmd_x, mmd_y, MMD_M, DIM, &opt, NULL,
+                                                        &report));
+    push_double(res, report.row_loss);
+    push_double(res, report.modality_gap);
+    push_word(res, (uint64_t)singdiv_sigmoid_loss_matrix(similarity, n, 10.0, -10.0, &sigmoid));
+    push_double(res, sigmoid.loss);
+    push_word(res, (uint64_t)singdiv_sigmoid_loss_embeddings(mmd_x, mmd_y, MMD_M, DIM, 1, 10.0,
+                                                             -10.0, &sigmoid));
+    push_double(res, sigmoid.loss);
+    push_word(res, (uint64_t)singdiv_infonce_workspace_size(n, DIM, &count));
+    push_word(res, count);
+}
+
 static const case_function cases[] = {
     case_entropy, case_cross_entropy, case_kl, case_js, case_js_distance, case_renyi,
     case_renyi_max, case_pearson, case_neyman, case_jeffreys, case_psi,
@@ -365,7 +394,7 @@ static const case_function cases[] = {
     case_kl_f32, case_js_f32, case_js_distance_f32, case_logits_ce_f32,
     case_logits_kl_f32, case_logits_index_f32, case_small_queries, case_sets,
     case_singularity_map, case_smoothing_analysis, case_wasserstein, case_mmd,
-    case_logsumexp_and_batch, case_accumulator,
+    case_logsumexp_and_batch, case_accumulator, case_contrastive,
 };
 #define CASE_COUNT (sizeof cases / sizeof cases[0])
 

@@ -25,12 +25,26 @@ is_share(double x)
     return isnan(x) || (x >= 0.0 && x <= 1.0);
 }
 
+/*
+ * The largest index an error about a or b may carry: an entry's position
+ * (n * d), or for an overflowing dot product the pair's position i * n + j,
+ * as singdiv/contrastive.h documents.
+ */
+static size_t
+embedding_index_bound(size_t n, size_t d)
+{
+    size_t entries = n * (d > 0 ? d : n);
+
+    return entries > n * n ? entries : n * n;
+}
+
 static void
 check_infonce(const singdiv_infonce_report *r, singdiv_status s, size_t n, size_t d,
               const singdiv_infonce_row *rows)
 {
     const fuzz_arg args[] = {
-        {"similarity", n * n}, {"a", n * (d > 0 ? d : n)}, {"b", n * (d > 0 ? d : n)},
+        {"similarity", n * n}, {"a", embedding_index_bound(n, d)},
+        {"b", embedding_index_bound(n, d)},
         {"n", 0}, {"d", 0}, {"opt", 0}, {"opt->temperature", 0}, {"opt->weight_floor", 0},
         {"opt->cosine_band", 0}, {"work", 0}, {"work_count", 0}, {"out", 0}};
 
@@ -73,7 +87,8 @@ static void
 check_sigmoid(const singdiv_sigmoid_report *r, singdiv_status s, size_t n, size_t d)
 {
     const fuzz_arg args[] = {
-        {"similarity", n * n}, {"a", n * (d > 0 ? d : n)}, {"b", n * (d > 0 ? d : n)},
+        {"similarity", n * n}, {"a", embedding_index_bound(n, d)},
+        {"b", embedding_index_bound(n, d)},
         {"n", 0}, {"d", 0}, {"t", 0}, {"bias", 0}, {"work", 0}, {"work_count", 0}, {"out", 0}};
 
     FUZZ_CHECK(fuzz_is_status(s));

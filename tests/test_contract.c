@@ -1176,6 +1176,28 @@ batch_reports_row_and_flat_index(void **state)
     check_status(singdiv_logits_cross_entropy_index_batch(NULL, logits, 2, 3, 1.0, NULL, NULL,
                                                           rows, &summary),
                  SINGDIV_ERR_NULL);
+    {
+        const float pf[6] = {0.5f, 0.5f, 0.0f, 0.2f, 0.3f, 0.5f};
+        const float lf[6] = {0.1f, 0.2f, 0.3f, 1.0f, 2.0f, NAN};
+
+        check_status(singdiv_logits_cross_entropy_batch_f32(pf, lf, 2, 3, 1.0, NULL, NULL, rows,
+                                                            &summary),
+                     SINGDIV_ERR_NAN);
+        check_size(summary.mean.error.index, 5);
+        check_status(singdiv_logits_cross_entropy_batch_f32(NULL, lf, 2, 3, 1.0, NULL, NULL,
+                                                            rows, &summary),
+                     SINGDIV_ERR_NULL);
+        check_status(singdiv_logits_cross_entropy_batch_f32(pf, lf, 0, 3, 1.0, NULL, NULL, rows,
+                                                            &summary),
+                     SINGDIV_ERR_EMPTY);
+        check_status(singdiv_logits_cross_entropy_index_batch_f32(targets, lf, 2, 3, 0.0, NULL,
+                                                                  NULL, rows, &summary),
+                     SINGDIV_ERR_DOMAIN);
+        check_status(singdiv_logits_cross_entropy_index_batch_f32(targets, lf, SIZE_MAX / 2, 3,
+                                                                  1.0, NULL, NULL, rows,
+                                                                  &summary),
+                     SINGDIV_ERR_SIZE_OVERFLOW);
+    }
 }
 
 static void

@@ -41,6 +41,7 @@ static float p32[N], q32[N], logits32[N];
 static double u[NU], u_weights[NU], v[NV], v_weights[NV], u_sorted[NU], v_sorted[NV];
 static double mmd_x[MMD_N * DIM], mmd_y[MMD_M * DIM];
 static double batch_p[ROWS * WIDTH], batch_logits[ROWS * WIDTH];
+static float batch_p32[ROWS * WIDTH], batch_logits32[ROWS * WIDTH];
 static size_t batch_targets[ROWS];
 static unsigned char batch_ignore[ROWS];
 
@@ -326,6 +327,14 @@ case_logsumexp_and_batch(result *res)
                                                               &summary),
                 &summary.mean);
     push_word(res, summary.singular_rows);
+    push_report(res, singdiv_logits_cross_entropy_batch_f32(batch_p32, batch_logits32, ROWS,
+                                                            WIDTH, 1.0, batch_ignore, NULL,
+                                                            rows, &summary),
+                &summary.mean);
+    push_report(res, singdiv_logits_cross_entropy_index_batch_f32(batch_targets, batch_logits32,
+                                                                  ROWS, WIDTH, 0.5, NULL, NULL,
+                                                                  rows, &summary),
+                &summary.mean);
 }
 
 static void
@@ -494,6 +503,10 @@ make_inputs(void)
         }
         for (size_t i = 0; i < WIDTH; i++) {
             batch_p[row * WIDTH + i] /= sum;
+        }
+        for (size_t i = 0; i < WIDTH; i++) {
+            batch_p32[row * WIDTH + i] = (float)batch_p[row * WIDTH + i];
+            batch_logits32[row * WIDTH + i] = (float)batch_logits[row * WIDTH + i];
         }
         batch_targets[row] = (row * 7) % WIDTH;
         batch_ignore[row] = row == 2;

@@ -469,7 +469,7 @@ static void
 apply(mutation m, double *x)
 {
     switch (m) {
-    case MUT_NAN: x[2] = NAN; break;
+    case MUT_NAN: x[2] = (double)NAN; break;
     case MUT_POS_INF: x[2] = HUGE_VAL; break;
     case MUT_NEG_INF: x[2] = -HUGE_VAL; break;
     case MUT_NEGATIVE: x[1] = -0.25; break;
@@ -660,7 +660,7 @@ check_sizes_and_options(harness *h)
     run(h, "length overflowing", SINGDIV_ERR_SIZE_OVERFLOW, NULL, SINGDIV_NO_INDEX);
 
     if (e->takes_opt) {
-        static const double bad_bases[] = {1.0, -2.0, NAN, HUGE_VAL};
+        static const double bad_bases[] = {1.0, -2.0, (double)NAN, HUGE_VAL};
 
         for (size_t i = 0; i < sizeof bad_bases / sizeof bad_bases[0]; i++) {
             reset(h, e);
@@ -668,7 +668,7 @@ check_sizes_and_options(harness *h)
             run(h, "invalid opt->base", SINGDIV_ERR_DOMAIN, "opt->base", SINGDIV_NO_INDEX);
         }
         reset(h, e);
-        h->options.sum_tolerance = NAN;
+        h->options.sum_tolerance = (double)NAN;
         run(h, "NaN opt->sum_tolerance", SINGDIV_ERR_DOMAIN, "opt->sum_tolerance",
             SINGDIV_NO_INDEX);
         reset(h, e);
@@ -693,10 +693,10 @@ static void
 check_scalar(harness *h)
 {
     const api_entry *e = h->entry;
-    const double bad_order[] = {0.0, -1.0, NAN, -HUGE_VAL};
-    const double bad_unit[] = {0.0, 1.0, -0.5, 1.5, NAN, HUGE_VAL};
-    const double bad_positive[] = {0.0, -1.0, NAN, HUGE_VAL, -HUGE_VAL};
-    const double bad_k[] = {0.5, 0.0, -2.0, NAN, -HUGE_VAL};
+    const double bad_order[] = {0.0, -1.0, (double)NAN, -HUGE_VAL};
+    const double bad_unit[] = {0.0, 1.0, -0.5, 1.5, (double)NAN, HUGE_VAL};
+    const double bad_positive[] = {0.0, -1.0, (double)NAN, HUGE_VAL, -HUGE_VAL};
+    const double bad_k[] = {0.5, 0.0, -2.0, (double)NAN, -HUGE_VAL};
     const double *bad = NULL;
     size_t count = 0;
 
@@ -794,7 +794,7 @@ mmd_mutate(int c, mmd_inputs *in)
         in->m = (size_t)PTRDIFF_MAX / sizeof(double) / DIM + 1;
         return (mmd_case){"m * d * 8 overflows", SINGDIV_ERR_SIZE_OVERFLOW, NULL,
                           SINGDIV_NO_INDEX};
-    case 6: in->x[5] = NAN; return (mmd_case){"x NaN", SINGDIV_ERR_NAN, "x", 5};
+    case 6: in->x[5] = (double)NAN; return (mmd_case){"x NaN", SINGDIV_ERR_NAN, "x", 5};
     case 7: in->y[3] = HUGE_VAL; return (mmd_case){"y +inf", SINGDIV_ERR_INFINITE, "y", 3};
     case 8: in->x[0] = -HUGE_VAL; return (mmd_case){"x -inf", SINGDIV_ERR_INFINITE, "x", 0};
     case 9:
@@ -806,7 +806,7 @@ mmd_mutate(int c, mmd_inputs *in)
         return (mmd_case){"bandwidth < 0", SINGDIV_ERR_DOMAIN, "kernel->bandwidth",
                           SINGDIV_NO_INDEX};
     case 11:
-        in->kernel.bandwidth = NAN;
+        in->kernel.bandwidth = (double)NAN;
         return (mmd_case){"bandwidth NaN", SINGDIV_ERR_DOMAIN, "kernel->bandwidth",
                           SINGDIV_NO_INDEX};
     case 12:
@@ -999,7 +999,7 @@ mmd_weighted_rejects_bad_input(void **state)
                  SINGDIV_ERR_EMPTY);
     check_status(singdiv_mmd2_weighted(p, q, z, SIZE_MAX / 2, 3, &kernel, &opt, &out, &err),
                  SINGDIV_ERR_SIZE_OVERFLOW);
-    p[4] = NAN;
+    p[4] = (double)NAN;
     check_status(singdiv_mmd2_weighted(p, q, z, LEN, DIM, &kernel, &opt, &out, &err),
                  SINGDIV_ERR_NAN);
     assert_string_equal(err.argument, "p");
@@ -1035,7 +1035,7 @@ sets_reject_bad_input_and_respect_capacity(void **state)
 {
     const double p[LEN] = {0.1, 0.2, 0.3, 0.0, 0.25, 0.15};
     const double q[LEN] = {0.0, 0.4, 0.0, 0.3, 0.3, 0.0};
-    const double bad[LEN] = {0.1, NAN, 0.3, 0.0, 0.25, 0.15};
+    const double bad[LEN] = {0.1, (double)NAN, 0.3, 0.0, 0.25, 0.15};
     size_t indices[8];
     size_t count = 99;
 
@@ -1084,7 +1084,7 @@ report_compare_rejects_null_and_nan(void **state)
     check_status(singdiv_report_compare(NULL, &b, &order), SINGDIV_ERR_NULL);
     check_status(singdiv_report_compare(&a, NULL, &order), SINGDIV_ERR_NULL);
     check_status(singdiv_report_compare(&a, &b, NULL), SINGDIV_ERR_NULL);
-    a.violating_mass = NAN;
+    a.violating_mass = (double)NAN;
     check_status(singdiv_report_compare(&a, &b, &order), SINGDIV_ERR_NAN);
 }
 
@@ -1134,7 +1134,7 @@ batch_reports_row_and_flat_index(void **state)
 {
     /* Two rows of width 3; the NaN sits in row 1, column 2 (flat index 5). */
     double p[6] = {0.5, 0.5, 0.0, 0.2, 0.3, 0.5};
-    double logits[6] = {0.1, 0.2, 0.3, 1.0, 2.0, NAN};
+    double logits[6] = {0.1, 0.2, 0.3, 1.0, 2.0, (double)NAN};
     size_t targets[2] = {0, 2};
     unsigned char ignore[2] = {1, 1};
     singdiv_report rows[2];
@@ -1343,10 +1343,10 @@ contrastive_functions_reject_bad_input(void **state)
     opt.weight_floor = 1.5;
     check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_DOMAIN);
     opt.weight_floor = 1e-3;
-    opt.cosine_band = NAN;
+    opt.cosine_band = (double)NAN;
     check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_DOMAIN);
     opt.cosine_band = 0.1;
-    s[5] = NAN;
+    s[5] = (double)NAN;
     check_status(singdiv_infonce_matrix(s, 3, &opt, NULL, &r), SINGDIV_ERR_NAN);
     assert_string_equal(r.error.argument, "similarity");
     check_size(r.error.index, 5);
@@ -1357,7 +1357,7 @@ contrastive_functions_reject_bad_input(void **state)
     s[5] = 0.0;
     check_status(singdiv_sigmoid_loss_matrix(s, 3, 0.0, -10.0, &g), SINGDIV_ERR_DOMAIN);
     assert_string_equal(g.error.argument, "t");
-    check_status(singdiv_sigmoid_loss_matrix(s, 3, 10.0, NAN, &g), SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_sigmoid_loss_matrix(s, 3, 10.0, (double)NAN, &g), SINGDIV_ERR_DOMAIN);
     assert_string_equal(g.error.argument, "bias");
     check_status(singdiv_sigmoid_loss_matrix(NULL, 3, 10.0, -10.0, &g), SINGDIV_ERR_NULL);
     check_status(singdiv_sigmoid_loss_matrix(s, 0, 10.0, -10.0, &g), SINGDIV_ERR_EMPTY);

@@ -51,8 +51,11 @@ singdiv__resolve_options(const singdiv_options *opt, singdiv_options *resolved,
     }
     *resolved = *opt;
 
-    /* base 0 means e; any other base must be a real logarithm base. */
-    if (opt->base != 0.0 && !(isfinite(opt->base) && opt->base > 0.0 && opt->base != 1.0)) {
+    /*
+     * base 0 means e. A base in (0, 1) would flip the sign of every result
+     * (a KL of -inf), so only bases above 1 are units of information.
+     */
+    if (opt->base != 0.0 && !(isfinite(opt->base) && opt->base > 1.0)) {
         return singdiv__fail(err, SINGDIV_ERR_DOMAIN, "opt->base", SINGDIV_NO_INDEX, opt->base);
     }
     if (!(isfinite(opt->sum_tolerance) && opt->sum_tolerance >= 0.0)) {

@@ -457,7 +457,7 @@ static void
 invalid_base_is_domain_error(void **state)
 {
     const double p[] = { 0.5, 0.5 };
-    const double bases[] = { 1.0, -2.0, (double)NAN, HUGE_VAL, -0.5 };
+    const double bases[] = { 1.0, -2.0, (double)NAN, HUGE_VAL, -0.5, 0.5, 1e-300 };
     singdiv_options opt;
     singdiv_report r;
 

@@ -225,9 +225,10 @@ cli_args_options(const cli_command_spec *spec, const cli_args *args, singdiv_opt
         if (status != 0) {
             return status;
         }
-        if (opt->base == 1.0) {
-            cli_error("%s: invalid value '1' for --base: a logarithm needs a base other than 1",
-                      spec->name);
+        if (opt->base <= 1.0) {
+            cli_error("%s: invalid value '%s' for --base: the base must be greater than 1, "
+                      "for example 2 for bits",
+                      spec->name, base);
             return usage_error(spec);
         }
     }

@@ -34,7 +34,8 @@ extern "C" {
  *                it is proportional to.
  * base:          base of the logarithm of the results. 0 (default) means
  *                the natural logarithm (nats); 2 gives bits. Valid: 0, or
- *                finite, > 0 and != 1.
+ *                finite and > 1 (a base below 1 would make every
+ *                divergence negative).
  * sum_tolerance: the largest accepted |sum - 1| when normalize is 0.
  *                Valid: finite and >= 0.
  */

@@ -284,6 +284,7 @@ def usage_errors_exit_2():
     check_error(["compare", p, p, "--base"], r"option '--base' needs a value")
     check_error(["compare", "--json=yes", p, p], r"option '--json' takes no value")
     check_error(["compare", "--base", "1", p, p], r"invalid value '1' for --base")
+    check_error(["compare", "--base", "0.5", p, p], r"invalid value '0.5' for --base: the base must be greater than 1")
     check_error(["compare", "--base", "-2", p, p], r"invalid value '-2' for --base")
     check_error(["compare", "--base", "two", p, p], r"invalid value 'two' for --base")
     check_error(["compare", "--top", "-1", p, p], r"invalid value '-1' for --top")

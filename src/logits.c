@@ -119,7 +119,11 @@ singdiv__scaled_gap(double x, double max, double temperature)
     return s;
 }
 
-/* Adds a non-negative term, setting *overflow instead once a term or the sum is infinite. */
+/*
+ * Adds a non-negative term, setting *overflow instead once a term or the
+ * sum is infinite. The sum counts as infinite also when only sum + comp
+ * rounds to +inf: its later use would otherwise compute inf - inf = NaN.
+ */
 static void
 add_nonnegative(singdiv__sum *s, double x, int *overflow)
 {
@@ -128,7 +132,7 @@ add_nonnegative(singdiv__sum *s, double x, int *overflow)
         return;
     }
     singdiv__sum_add(s, x);
-    if (isinf(s->sum)) {
+    if (isinf(s->sum) || isinf(singdiv__sum_value(s))) {
         *overflow = 1;
     }
 }

@@ -579,6 +579,55 @@ batch_errors_name_flat_index(void **state)
     check_size(s.mean.error.index, SINGDIV_NO_INDEX);
 }
 
+/*
+ * Minimised fuzzer input: every target entry sits on a logit about DBL_MAX
+ * below the maximum. mpmath at 400 digits gives KL = DBL_MAX - 2.162..., so
+ * the rounded value is DBL_MAX; the rounding of the about DBL_MAX-sized
+ * terms may also carry it to +inf. The compensated sum used to round to
+ * +inf only in sum + comp, and the later inf - inf gave NaN.
+ */
+static void
+kl_near_dbl_max_is_not_nan(void **state)
+{
+    static const double p[10] = { 0x1.bf193d4bb7e32p-5, 0x1.615a240e6c2b4p-4, 0.0, 0.0, 0.0,
+                                  0.0, 0.0, 0x1.12073615a240ep-5, 0x1.039b0ad120736p-5,
+                                  0x1.12073615a240ep-4 };
+    static const double logits[10] = { 13.0, -6.25, DBL_MAX, -HUGE_VAL, -9.25,
+                                       0.0, 0.0, 0.0, 0.0, 0.0 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_logits_kl(p, logits, 10, 1.0, &opt, &r), SINGDIV_OK);
+    /* Also false for NaN. */
+    assert_true(r.value >= DBL_MAX);
+    assert_true(r.finite_part >= DBL_MAX);
+    check_size(r.violating_count, 0);
+}
+
+/*
+ * Two rows with CE = (l_max - l_target) / T = 0.75 DBL_MAX each (the other
+ * class has q = exp(-0.75 DBL_MAX), so log(partition) rounds to 0): the
+ * mean is 0.75 DBL_MAX although the sum of the rows overflows.
+ */
+static void
+batch_mean_of_huge_rows_is_finite(void **state)
+{
+    static const double logits[4] = { 0x1p1023, -0x1p1022, 0x1p1023, -0x1p1022 };
+    static const size_t targets[2] = { 1, 1 };
+    const double expected = 0x1.8p1023;
+    singdiv_batch_summary s;
+
+    (void)state;
+    check_status(singdiv_logits_cross_entropy_index_batch(targets, logits, 2, 2, 1.0, NULL, NULL,
+                                                          NULL, &s),
+                 SINGDIV_OK);
+    check_ulp(s.mean.value, expected, INDEX_MAX_ULP);
+    check_ulp(s.mean.finite_part, expected, INDEX_MAX_ULP);
+}
+
 int
 main(void)
 {
@@ -599,6 +648,8 @@ main(void)
         cmocka_unit_test(batch_labels_on_zero_rows_are_singular),
         cmocka_unit_test(batch_ignored_rows_affect_nothing),
         cmocka_unit_test(batch_errors_name_flat_index),
+        cmocka_unit_test(kl_near_dbl_max_is_not_nan),
+        cmocka_unit_test(batch_mean_of_huge_rows_is_finite),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

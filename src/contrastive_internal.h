@@ -11,6 +11,27 @@
 #include "logits_internal.h"
 
 /*
+ * A mean of non-negative terms: a compensated sum, a second one scaled by
+ * 2^-64 for when the first overflows, and whether a term is +inf.
+ */
+typedef struct singdiv__mean_sum {
+    singdiv__sum plain;
+    singdiv__sum scaled;
+    int infinite;
+} singdiv__mean_sum;
+
+/* Adds a term >= 0 (+inf included) to the mean. */
+void
+singdiv__mean_add(singdiv__mean_sum *m, double term);
+
+/*
+ * Returns the sum of the terms divided by count: +inf after a +inf term,
+ * otherwise finite even when the plain sum overflows.
+ */
+double
+singdiv__mean_value(const singdiv__mean_sum *m, double count);
+
+/*
  * Running state of one InfoNCE call. Rows are fed in order 0 .. n-1; the
  * columns are reduced online in the three arrays of n doubles, which the
  * caller's workspace provides.
@@ -25,7 +46,7 @@ typedef struct singdiv__infonce_state {
     double *column_rest; /* sum of exp((s_kj - max) / T) over the entries but the maximum */
     double *column_comp; /* the Neumaier compensation of column_rest */
 
-    singdiv__sum row_loss; /* over the finite row losses */
+    singdiv__mean_sum row_loss; /* over the row losses */
     singdiv__sum positive;
     singdiv__sum max_weight;
     singdiv__sum effective;
@@ -75,16 +96,6 @@ singdiv__infonce_finish(singdiv__infonce_state *state, const double *diagonal, s
 /* Sets every value of the report to NaN and every count to 0, and clears the error. */
 void
 singdiv__infonce_report_reset(singdiv_infonce_report *out);
-
-/*
- * A mean of non-negative terms: a compensated sum, a second one scaled by
- * 2^-64 for when the first overflows, and whether a term is +inf.
- */
-typedef struct singdiv__mean_sum {
-    singdiv__sum plain;
-    singdiv__sum scaled;
-    int infinite;
-} singdiv__mean_sum;
 
 /* Running state of one sigmoid loss; rows are fed in any order, each once. */
 typedef struct singdiv__sigmoid_state {

@@ -62,6 +62,7 @@ singdiv__infonce_begin(singdiv__infonce_state *state, size_t n,
                        const singdiv_infonce_options *opt, double *work)
 {
     singdiv__sum zero = { 0.0, 0.0 };
+    singdiv__mean_sum zero_mean = { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 };
 
     state->n = n;
     state->temperature = opt->temperature;
@@ -75,7 +76,7 @@ singdiv__infonce_begin(singdiv__infonce_state *state, size_t n,
         state->column_rest[j] = 0.0;
         state->column_comp[j] = 0.0;
     }
-    state->row_loss = zero;
+    state->row_loss = zero_mean;
     state->positive = zero;
     state->max_weight = zero;
     state->effective = zero;
@@ -313,9 +314,8 @@ singdiv__infonce_add_row(singdiv__infonce_state *state, size_t i, const double *
     state->masked_positives += similarities[i] == -HUGE_VAL;
     if (isinf(row.loss)) {
         state->infinite_rows++;
-    } else {
-        singdiv__sum_add(&state->row_loss, row.loss);
     }
+    singdiv__mean_add(&state->row_loss, row.loss);
     singdiv__sum_add(&state->positive, row.positive_probability);
     singdiv__sum_add(&state->max_weight, row.max_negative_weight);
     singdiv__sum_add(&state->effective, row.effective_negatives);
@@ -348,7 +348,7 @@ void
 singdiv__infonce_finish(singdiv__infonce_state *state, const double *diagonal, size_t stride,
                         singdiv_infonce_row *rows, singdiv_infonce_report *out)
 {
-    singdiv__sum columns = { 0.0, 0.0 };
+    singdiv__mean_sum columns = { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 };
     size_t infinite_columns = 0;
     double n = (double)state->n;
 
@@ -357,16 +357,16 @@ singdiv__infonce_finish(singdiv__infonce_state *state, const double *diagonal, s
 
         if (isinf(loss)) {
             infinite_columns++;
-        } else {
-            singdiv__sum_add(&columns, loss);
         }
+        singdiv__mean_add(&columns, loss);
         if (rows != NULL) {
             rows[j].column_loss = loss;
         }
     }
 
-    out->row_loss = state->infinite_rows > 0 ? HUGE_VAL : singdiv__sum_value(&state->row_loss) / n;
-    out->column_loss = infinite_columns > 0 ? HUGE_VAL : singdiv__sum_value(&columns) / n;
+    /* Row and column losses near DBL_MAX (T near DBL_MIN) can overflow a plain sum. */
+    out->row_loss = singdiv__mean_value(&state->row_loss, n);
+    out->column_loss = singdiv__mean_value(&columns, n);
     out->symmetric_loss = 0.5 * out->row_loss + 0.5 * out->column_loss;
     out->masked_positives = state->masked_positives;
     out->infinite_rows = state->infinite_rows;

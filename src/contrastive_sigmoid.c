@@ -2,6 +2,8 @@
  * The sigmoid pairwise loss: the mean of softplus(-z_ij (t s_ij + b)) over
  * all pairs, with the logit formed as a double-double.
  */
+#include <float.h>
+
 #include "contrastive_internal.h"
 
 /* Returns x = t s + b as a double-double; +-inf when the exact x is beyond +-DBL_MAX. */
@@ -56,8 +58,8 @@ softplus_dd(singdiv__dd y)
     return log1p(singdiv__exp_dd(y));
 }
 
-static void
-mean_add(singdiv__mean_sum *m, double term)
+void
+singdiv__mean_add(singdiv__mean_sum *m, double term)
 {
     if (isinf(term)) {
         m->infinite = 1;
@@ -67,8 +69,8 @@ mean_add(singdiv__mean_sum *m, double term)
     singdiv__sum_add(&m->scaled, term * 0x1p-64);
 }
 
-static double
-mean_value(const singdiv__mean_sum *m, double count)
+double
+singdiv__mean_value(const singdiv__mean_sum *m, double count)
 {
     double plain = singdiv__sum_value(&m->plain);
 
@@ -78,8 +80,8 @@ mean_value(const singdiv__mean_sum *m, double count)
     if (isfinite(plain)) {
         return plain / count;
     }
-    /* The mean of terms <= DBL_MAX is <= DBL_MAX, so scaling back cannot overflow far. */
-    return singdiv__sum_value(&m->scaled) / count * 0x1p64;
+    /* The mean of terms <= DBL_MAX is <= DBL_MAX; only rounding can carry it past. */
+    return fmin(singdiv__sum_value(&m->scaled) / count * 0x1p64, DBL_MAX);
 }
 
 singdiv_status
@@ -138,8 +140,8 @@ singdiv__sigmoid_add_row(singdiv__sigmoid_state *state, size_t i, const double *
             term = softplus_dd(x);
         }
         state->masked_positives += i == j && s == -HUGE_VAL;
-        mean_add(&state->all, term);
-        mean_add(i == j ? &state->positives : &state->negatives, term);
+        singdiv__mean_add(&state->all, term);
+        singdiv__mean_add(i == j ? &state->positives : &state->negatives, term);
     }
 }
 
@@ -148,10 +150,11 @@ singdiv__sigmoid_finish(const singdiv__sigmoid_state *state, singdiv_sigmoid_rep
 {
     double count = (double)state->n;
 
-    out->loss = mean_value(&state->all, count * count);
-    out->positive_loss = mean_value(&state->positives, count);
-    out->negative_loss = state->n == 1 ? (double)NAN
-                                       : mean_value(&state->negatives, count * (count - 1.0));
+    out->loss = singdiv__mean_value(&state->all, count * count);
+    out->positive_loss = singdiv__mean_value(&state->positives, count);
+    out->negative_loss = state->n == 1
+                             ? (double)NAN
+                             : singdiv__mean_value(&state->negatives, count * (count - 1.0));
     out->masked_positives = state->masked_positives;
 }
 

@@ -436,6 +436,40 @@ loss_beyond_dbl_max_is_infinite(void **state)
     check_size(r.masked_positives, 0);
 }
 
+/*
+ * S = [[0, 1.5], [1.5, 0]] at T = DBL_MIN = 2^-1022: every row and column
+ * loss is log1p(exp(-1.5 / T)) + 1.5 / T, and exp(-1.5 * 2^1022) is 0 in
+ * double, so each loss is 1.5 * 2^1022 = 0x1.8p1022 exactly and so are
+ * the means, although the sum of the two losses (3 * 2^1022) overflows.
+ * With S = [[0, 5], [5, 0]] the gap 5 / T = 1.25 * 2^1024 is beyond
+ * DBL_MAX, so every loss and mean is +inf.
+ */
+static void
+tiny_temperature_means_are_exact(void **state)
+{
+    static const double near_limit[4] = { 0.0, 1.5, 1.5, 0.0 };
+    static const double beyond_limit[4] = { 0.0, 5.0, 5.0, 0.0 };
+    singdiv_infonce_options opt = options(DBL_MIN);
+    singdiv_infonce_row rows[2];
+    singdiv_infonce_report r;
+
+    (void)state;
+    check_status(singdiv_infonce_matrix(near_limit, 2, &opt, rows, &r), SINGDIV_OK);
+    check_identical(rows[0].loss, 0x1.8p1022);
+    check_identical(rows[1].column_loss, 0x1.8p1022);
+    check_identical(r.row_loss, 0x1.8p1022);
+    check_identical(r.column_loss, 0x1.8p1022);
+    check_identical(r.symmetric_loss, 0x1.8p1022);
+    check_size(r.infinite_rows, 0);
+
+    check_status(singdiv_infonce_matrix(beyond_limit, 2, &opt, rows, &r), SINGDIV_OK);
+    check_identical(rows[0].loss, HUGE_VAL);
+    check_identical(r.row_loss, HUGE_VAL);
+    check_identical(r.column_loss, HUGE_VAL);
+    check_identical(r.symmetric_loss, HUGE_VAL);
+    check_size(r.infinite_rows, 2);
+}
+
 /* ---- diagnostics ---- */
 
 /*
@@ -1134,6 +1168,7 @@ main(void)
         cmocka_unit_test(masked_positive_is_infinite),
         cmocka_unit_test(fully_masked_row_is_infinite),
         cmocka_unit_test(loss_beyond_dbl_max_is_infinite),
+        cmocka_unit_test(tiny_temperature_means_are_exact),
         cmocka_unit_test(floor_counts_small_weights),
         cmocka_unit_test(effective_number_survives_underflow),
         cmocka_unit_test(band_share_counts_inclusive),

@@ -326,10 +326,9 @@ fuzz_is_nonnegative(double value, const singdiv_options *opt)
  * Returns 1 when an input has the shape of an open library bug, so that
  * the harness skips the check that the bug breaks and the fuzzer keeps
  * looking for other faults. Each bug has a minimised input in
- * fuzz/open-bugs/, which the open_bug_* tests replay with FUZZ_STRICT set:
- * then this returns 0, the check runs, and the test is expected to fail
- * until the bug is fixed (remove the exemption and move the input to the
- * corpus then).
+ * fuzz/open-bugs/, which .ci/hardening replays with FUZZ_STRICT set: then
+ * this returns 0 and the check runs. Once the bug is fixed, remove the
+ * exemption and move the input to the corpus.
  */
 static inline int
 fuzz_known_bug(int has_shape)

@@ -97,6 +97,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uwp = fuzz_byte(&in) % 2 ? uw : NULL;
     vwp = fuzz_byte(&in) % 2 ? vw : NULL;
 
+    fuzz_dump("u", u, nu);
+    fuzz_dump("u_weights", uwp, uwp == NULL ? 0 : nu);
+    fuzz_dump("v", v, nv);
+    fuzz_dump("v_weights", vwp, vwp == NULL ? 0 : nv);
     s = FUZZ_CALL("singdiv_w1_samples", singdiv_w1_samples(u, uwp, nu, v, vwp, nv, &w1));
     FUZZ_CHECK(fuzz_is_status(s));
     ws_size = singdiv_w1_samples_workspace_size(nu, nv);

@@ -618,6 +618,65 @@ statuses_of_finalize(void **state)
     check_status(singdiv_accumulator_logsumexp(&acc, &lse, &err), SINGDIV_ERR_DOMAIN);
 }
 
+/*
+ * p = (DBL_MAX, 0), q = (8, 16): the exact cross-entropy of the normalised
+ * pair is log 3, but the accumulated p_i e_i with q_0 = 0.5 * 2^4 is
+ * 4 DBL_MAX, which overflows (q_1, the largest, is held apart). Finalisation reports that sum as
+ * SINGDIV_ERR_INFINITE (it gave NaN), and the state with the infinite sum
+ * survives serialisation.
+ */
+static void
+overflowing_sum_is_infinite(void **state)
+{
+    static const double p[2] = { DBL_MAX, 0.0 };
+    static const double q[2] = { 8.0, 16.0 };
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator copy;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, q, 2, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INFINITE);
+    assert_string_equal(r.error.argument, "p");
+
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_deserialize(&copy, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&copy, &r), SINGDIV_ERR_INFINITE);
+}
+
+/*
+ * p = 99 and q = 2^-1022 in every entry normalise to the same uniform
+ * distribution, so KL = 0 exactly. The finalisation cancels the summed
+ * deviances against dev(P, Q), about 712 P, and left -1.5e-13 for two
+ * entries (within the documented 4 eps dev(P, Q) / P = 6.3e-13, but < 0).
+ */
+static void
+kl_of_proportional_counts_is_zero(void **state)
+{
+    static const double p[2] = { 99.0, 99.0 };
+    static const double q[2] = { 0x1p-1022, 0x1p-1022 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, &opt, NULL), SINGDIV_OK);
+    for (size_t i = 0; i < 2; i++) {
+        check_status(singdiv_accumulator_add(&acc, p + i, q + i, 1, i, NULL), SINGDIV_OK);
+    }
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+    check_identical(r.finite_part, 0.0);
+}
+
 /* An empty chunk (a rank with no share of the vocabulary) changes nothing. */
 static void
 empty_chunk_is_accepted(void **state)
@@ -652,6 +711,8 @@ main(void)
         cmocka_unit_test(statuses_of_init_add_merge),
         cmocka_unit_test(statuses_of_finalize),
         cmocka_unit_test(empty_chunk_is_accepted),
+        cmocka_unit_test(overflowing_sum_is_infinite),
+        cmocka_unit_test(kl_of_proportional_counts_is_zero),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,7 +184,10 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
  * accumulator, argument "acc"), SINGDIV_ERR_EMPTY (no entry added),
  * SINGDIV_ERR_INDEX (chunks missing or repeated, argument "acc", value the
  * total length added; or the class target lies beyond the chunks added,
- * argument "target"), SINGDIV_ERR_INFINITE (a sum exceeds DBL_MAX),
+ * argument "target"), SINGDIV_ERR_INFINITE (a sum exceeds DBL_MAX,
+ * including the internal sums p_i log q_i and KL deviances; argument "p",
+ * "q" or, for the deviances, "acc"; NOTE: the single call may still give a
+ * finite value there, for example p = (DBL_MAX, 0) and q = (8, 16)),
  * SINGDIV_ERR_ZERO_MASS (p or q all zero, or every logit -inf),
  * SINGDIV_ERR_NOT_NORMALIZED. The accumulator is not changed, so more
  * chunks may be added afterwards.
@@ -217,9 +220,12 @@ singdiv_accumulator_serialize(const singdiv_accumulator *acc, unsigned char *byt
  * platform, validating every field; on failure *acc is unchanged.
  * Returns SINGDIV_ERR_NULL, SINGDIV_ERR_WORKSPACE (size is not
  * SINGDIV_ACCUMULATOR_STATE_SIZE), SINGDIV_ERR_DOMAIN (unknown version or
- * kind, non-zero reserved bytes, invalid options or temperature, NaN or
- * negative sums, a count above the entries or an index beyond size_t;
- * argument "bytes", index the byte offset of the field).
+ * kind, non-zero reserved bytes, invalid options or temperature, a NaN
+ * sum, an infinite sum other than (+inf, 0), or (-inf, 0) in the two log
+ * sums of the entropy and cross-entropy, a count
+ * above the entries or an index beyond size_t; argument "bytes", index
+ * the byte offset of the field). A state whose sums overflowed reads
+ * back, and its finalisation returns SINGDIV_ERR_INFINITE.
  */
 SINGDIV_EXPORT singdiv_status
 singdiv_accumulator_deserialize(singdiv_accumulator *acc, const unsigned char *bytes,

@@ -437,17 +437,17 @@ loss_beyond_dbl_max_is_infinite(void **state)
 }
 
 /*
- * S = [[0, 1.5], [1.5, 0]] at T = DBL_MIN = 2^-1022: every row and column
- * loss is log1p(exp(-1.5 / T)) + 1.5 / T, and exp(-1.5 * 2^1022) is 0 in
- * double, so each loss is 1.5 * 2^1022 = 0x1.8p1022 exactly and so are
- * the means, although the sum of the two losses (3 * 2^1022) overflows.
+ * S = [[0, 3], [3, 0]] at T = DBL_MIN = 2^-1022: every row and column
+ * loss is log1p(exp(-3 / T)) + 3 / T, and exp(-3 * 2^1022) is 0 in
+ * double, so each loss is 3 * 2^1022 = 0x1.8p1023 exactly and so are
+ * the means, although the sum of the two losses (6 * 2^1022) overflows.
  * With S = [[0, 5], [5, 0]] the gap 5 / T = 1.25 * 2^1024 is beyond
  * DBL_MAX, so every loss and mean is +inf.
  */
 static void
 tiny_temperature_means_are_exact(void **state)
 {
-    static const double near_limit[4] = { 0.0, 1.5, 1.5, 0.0 };
+    static const double near_limit[4] = { 0.0, 3.0, 3.0, 0.0 };
     static const double beyond_limit[4] = { 0.0, 5.0, 5.0, 0.0 };
     singdiv_infonce_options opt = options(DBL_MIN);
     singdiv_infonce_row rows[2];
@@ -455,11 +455,11 @@ tiny_temperature_means_are_exact(void **state)
 
     (void)state;
     check_status(singdiv_infonce_matrix(near_limit, 2, &opt, rows, &r), SINGDIV_OK);
-    check_identical(rows[0].loss, 0x1.8p1022);
-    check_identical(rows[1].column_loss, 0x1.8p1022);
-    check_identical(r.row_loss, 0x1.8p1022);
-    check_identical(r.column_loss, 0x1.8p1022);
-    check_identical(r.symmetric_loss, 0x1.8p1022);
+    check_identical(rows[0].loss, 0x1.8p1023);
+    check_identical(rows[1].column_loss, 0x1.8p1023);
+    check_identical(r.row_loss, 0x1.8p1023);
+    check_identical(r.column_loss, 0x1.8p1023);
+    check_identical(r.symmetric_loss, 0x1.8p1023);
     check_size(r.infinite_rows, 0);
 
     check_status(singdiv_infonce_matrix(beyond_limit, 2, &opt, rows, &r), SINGDIV_OK);

@@ -116,6 +116,14 @@ singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
                              (double)d);
     }
 
+    /* A caller's workspace is checked even when the shortcut below needs none. */
+    if (work != NULL || work_count != 0) {
+        status = acquire_workspace(&work, work_count, need, &owned, err);
+        if (status != SINGDIV_OK) {
+            return status;
+        }
+    }
+
     /* The V-statistic of a sample against itself is exactly 0. */
     if (estimator == SINGDIV_MMD_BIASED && n == m && memcmp(x, y, n * d * sizeof(double)) == 0) {
         *out = 0.0;

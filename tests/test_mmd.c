@@ -642,6 +642,44 @@ workspace_variant_matches(void **state)
     free(y);
 }
 
+/*
+ * Identical samples under the biased estimator give exactly 0 without
+ * touching the workspace, but a caller's workspace one double short (or a
+ * NULL one with a count) is still rejected, as for any other samples.
+ */
+static void
+identical_samples_check_workspace(void **state)
+{
+    static const double x[6] = { 0.0, 1.0, 2.0, 3.0, 4.0, 5.0 };
+    singdiv_kernel kernel = { SINGDIV_KERNEL_GAUSSIAN, 1.0 };
+    size_t count = 0;
+    double *work;
+    double value = (double)NAN;
+    singdiv_error err;
+
+    (void)state;
+    check_status(singdiv_mmd2_workspace_size(2, &count), SINGDIV_OK);
+    work = malloc(count * sizeof(double));
+    assert_non_null(work);
+    check_status(singdiv_mmd2_ex(x, 3, x, 3, 2, &kernel, SINGDIV_MMD_BIASED, work, count - 1,
+                                 &value, &err),
+                 SINGDIV_ERR_WORKSPACE);
+    assert_string_equal(err.argument, "work_count");
+    check_status(singdiv_mmd2_ex(x, 3, x, 3, 2, &kernel, SINGDIV_MMD_BIASED, NULL, count,
+                                 &value, &err),
+                 SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "work");
+    check_status(singdiv_mmd2_ex(x, 3, x, 3, 2, &kernel, SINGDIV_MMD_BIASED, work, count,
+                                 &value, &err),
+                 SINGDIV_OK);
+    check_identical(value, 0.0);
+    check_status(singdiv_mmd2_ex(x, 3, x, 3, 2, &kernel, SINGDIV_MMD_BIASED, NULL, 0, &value,
+                                 &err),
+                 SINGDIV_OK);
+    check_identical(value, 0.0);
+    free(work);
+}
+
 static void
 workspace_size_statuses(void **state)
 {
@@ -1258,6 +1296,7 @@ main(void)
         cmocka_unit_test(reference_values_match),
         cmocka_unit_test(exp_matches_libm),
         cmocka_unit_test(workspace_variant_matches),
+        cmocka_unit_test(identical_samples_check_workspace),
         cmocka_unit_test(workspace_size_statuses),
         cmocka_unit_test(mmd2_statuses),
         cmocka_unit_test(weighted_statuses),

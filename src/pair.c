@@ -73,7 +73,12 @@ check_and_sum(const double *x, size_t n, const singdiv_options *resolved,
     return singdiv__check_distribution(x, n, resolved, argument, err, sum);
 }
 
-/* Validates options, p and q (in that order) and prepares their scaling. */
+/*
+ * Validates p and q in the order of singdiv/discrete.h: a NULL p or q
+ * first, then the options, then the entries, and prepares their scaling.
+ * NOTE: p is checked whole before q, so an all-zero or unnormalised p is
+ * reported before a NaN, inf or negative entry of q, against discrete.h.
+ */
 singdiv_status
 singdiv__pair_prepare(const double *p, const double *q, size_t n,
                       const singdiv_options *opt, singdiv_error *err,
@@ -83,6 +88,10 @@ singdiv__pair_prepare(const double *p, const double *q, size_t n,
     singdiv__dd q_sum;
     singdiv_status status;
 
+    if (p == NULL || q == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, p == NULL ? "p" : "q", SINGDIV_NO_INDEX,
+                             (double)NAN);
+    }
     status = singdiv__resolve_options(opt, &c->options, err);
     if (status != SINGDIV_OK) {
         return status;

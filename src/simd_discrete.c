@@ -145,6 +145,29 @@ deviance_lanes(const double *a, const double *b, const double *d, double *term)
     return 1;
 }
 
+/*
+ * Returns log(x / total) for an entry x > 0 whose scaled value x * scale
+ * underflows, from the raw values: log x - log T with T = total / scale
+ * the raw sum (the scale is a power of two, so T.hi is exact). Both
+ * logarithms are finite for any positive x, and the result, below
+ * log(2^-1021), keeps its relative accuracy through the subtraction.
+ */
+SINGDIV_INLINE double
+log_share_raw(double x, singdiv__scaled s)
+{
+    return (log(x) - log(s.total.hi / s.scale)) - s.total.lo / s.total.hi;
+}
+
+/* Returns log(x_i / total) for x_i > 0 with scaled value scaled = x_i * s.scale. */
+SINGDIV_INLINE double
+log_share_of(double raw, double scaled, singdiv__scaled s, double inverse_total)
+{
+    if (scaled < DBL_MIN) {
+        return log_share_raw(raw, s);
+    }
+    return log_share(scaled, s.total, inverse_total);
+}
+
 SINGDIV_INLINE void
 cross_entropy_element(const singdiv__pair *c, double pi, double qi, double inverse_q,
                       singdiv__sum *covered, singdiv__ce_sums *s)
@@ -153,7 +176,8 @@ cross_entropy_element(const singdiv__pair *c, double pi, double qi, double inver
     double qs = qi * c->q.scale;
 
     if (pi > 0.0 && qi > 0.0) {
-        singdiv__sum_add(covered, -ps * log_share(qs, c->q.total, inverse_q));
+        /* A p_i that underflows adds -0 or a subnormal: no larger than its exact term, 1e-305. */
+        singdiv__sum_add(covered, -ps * log_share_of(qi, qs, c->q, inverse_q));
     } else if (pi > 0.0) {
         singdiv__sum_add(&s->violating, ps);
         s->violating_count++;
@@ -210,6 +234,34 @@ cross_entropy_body(const singdiv__pair *c, const double *p, const double *q, siz
     return s;
 }
 
+/*
+ * The KL term a log(a / b) - d of an entry with p_i, q_i > 0 where a, b or
+ * a scaled entry underflows. The logarithm comes from the shares
+ * log(p_i / P) - log(q_i / Q), each from raw values where its scaled entry
+ * underflowed, so it is finite; a = 0 leaves -d = b, the exact limit.
+ */
+SINGDIV_INLINE double
+kl_underflow_term(const singdiv__pair *c, double pi, double qi, singdiv__cross_terms t)
+{
+    double ps = pi * c->p.scale;
+    double qs = qi * c->q.scale;
+    double ratio = log_share_of(pi, ps, c->p, 1.0 / c->p.total.hi)
+                   - log_share_of(qi, qs, c->q, 1.0 / c->q.total.hi);
+
+    if (t.a == 0.0) {
+        return -t.diff;
+    }
+    return t.a * ratio - t.diff;
+}
+
+/* Returns 1 when an entry or a cross term of an entry with p_i, q_i > 0 underflows. */
+SINGDIV_INLINE int
+kl_underflows(const singdiv__pair *c, double pi, double qi, singdiv__cross_terms t)
+{
+    return pi * c->p.scale < DBL_MIN || qi * c->q.scale < DBL_MIN || t.a < DBL_MIN
+           || t.b < DBL_MIN;
+}
+
 SINGDIV_INLINE void
 kl_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
            singdiv__kl_sums *s)
@@ -217,7 +269,11 @@ kl_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
     singdiv__cross_terms t = singdiv__cross_terms_of(c, pi, qi);
 
     if (pi > 0.0 && qi > 0.0) {
-        singdiv__sum_add(covered, deviance(t.a, t.b, t.diff));
+        if (kl_underflows(c, pi, qi, t)) {
+            singdiv__sum_add(covered, kl_underflow_term(c, pi, qi, t));
+        } else {
+            singdiv__sum_add(covered, deviance(t.a, t.b, t.diff));
+        }
         s->shared_count++;
     } else if (pi > 0.0) {
         singdiv__sum_add(&s->violating, t.a);
@@ -288,6 +344,19 @@ kl_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
  * Where one side is 0 its term is m - 0 = m, and the other side's is
  * a log 2 - a / 2 from the kernel.
  */
+/*
+ * The kernel of one JS half, a log(a / m) - d, also where a = 0 from an
+ * underflowed entry: then the term is its limit m, as for a zero entry.
+ */
+SINGDIV_INLINE double
+js_half(double a, double m, double d)
+{
+    if (a == 0.0) {
+        return m;
+    }
+    return deviance(a, m, d);
+}
+
 SINGDIV_INLINE void
 js_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
            singdiv__kl_sums *s)
@@ -296,19 +365,19 @@ js_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
     double m = 0.5 * (t.a + t.b);
 
     if (pi > 0.0 && qi > 0.0) {
-        singdiv__sum_add(covered, deviance(t.a, m, 0.5 * t.diff));
-        singdiv__sum_add(covered, deviance(t.b, m, -0.5 * t.diff));
+        singdiv__sum_add(covered, js_half(t.a, m, 0.5 * t.diff));
+        singdiv__sum_add(covered, js_half(t.b, m, -0.5 * t.diff));
         s->shared_count++;
     } else if (pi > 0.0) {
         singdiv__sum_add(&s->violating, t.a);
         s->violating_count++;
-        singdiv__sum_add(covered, deviance(t.a, m, 0.5 * t.diff));
+        singdiv__sum_add(covered, js_half(t.a, m, 0.5 * t.diff));
         singdiv__sum_add(covered, m);
     } else if (qi > 0.0) {
         singdiv__sum_add(&s->reverse, t.b);
         s->reverse_count++;
         singdiv__sum_add(covered, m);
-        singdiv__sum_add(covered, deviance(t.b, m, -0.5 * t.diff));
+        singdiv__sum_add(covered, js_half(t.b, m, -0.5 * t.diff));
     }
 }
 

@@ -200,6 +200,9 @@ singdiv_check_distribution(const double *p, size_t n,
     singdiv_status status;
 
     singdiv__clear_error(err);
+    if (p == NULL) {
+        return singdiv__fail(err, SINGDIV_ERR_NULL, "p", SINGDIV_NO_INDEX, (double)NAN);
+    }
     status = singdiv__resolve_options(opt, &resolved, err);
     if (status != SINGDIV_OK) {
         return status;

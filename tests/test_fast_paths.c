@@ -308,6 +308,38 @@ fast_path_on_normalized_input(void **state)
     check_paths_agree(p, q, n, 0);
 }
 
+/*
+ * Entries whose share of their sum underflows after scaling (beside
+ * DBL_MAX, or 2^-1074 beside 1), in full blocks and in the tail, with
+ * the underflowing entry in p, in q or in both.
+ */
+static void
+fast_path_on_tiny_shares(void **state)
+{
+    static double p[MAX_N];
+    static double q[MAX_N];
+    const double tiny[] = { 0x1p-1022, 0x1p-1000, 0x1p-1074, 0x1p-60 };
+    uint64_t rng = SEED + 2;
+
+    (void)state;
+    for (int round = 0; round < 64; round++) {
+        size_t n = 1 + next_random(&rng) % 40;
+
+        for (size_t i = 0; i < n; i++) {
+            int kind = (int)(next_random(&rng) % 4);
+
+            p[i] = kind == 1 ? tiny[next_random(&rng) % 4] : 1.0 + uniform(&rng);
+            q[i] = kind == 2 ? tiny[next_random(&rng) % 4] : 1.0 + uniform(&rng);
+            if (kind == 3) {
+                q[i] = p[i] = tiny[next_random(&rng) % 4];
+            }
+        }
+        p[0] = round % 2 == 0 ? DBL_MAX : 1.0;
+        q[n - 1] = round % 3 == 0 ? DBL_MAX : q[n - 1];
+        check_paths_agree(p, q, n, 1);
+    }
+}
+
 static void
 scalar_path_never_uses_avx2(void **state)
 {
@@ -325,6 +357,7 @@ main(void)
         cmocka_unit_test(deviance_polynomial_matches_series),
         cmocka_unit_test(fast_path_matches_scalar_bit_for_bit),
         cmocka_unit_test(fast_path_on_normalized_input),
+        cmocka_unit_test(fast_path_on_tiny_shares),
         cmocka_unit_test(scalar_path_never_uses_avx2),
     };
 

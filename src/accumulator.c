@@ -616,9 +616,9 @@ divide(double x, singdiv__dd d)
     return (x / d.hi) * (1.0 - d.lo / d.hi);
 }
 
-/* Returns -sum over the covered support of p_i log(q_i / Q), >= 0. */
+/* Returns -sum over the covered support of p_i log(q_i / Q) / P, >= 0. */
 static double
-cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total)
+cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total, singdiv__dd p_total)
 {
     singdiv__dd covered = get_sum(acc, SUM_P_COVERED);
     singdiv__dd mantissa_total = q_total;
@@ -640,11 +640,16 @@ cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total)
     exponent_part = dd_add_dd(get_sum(acc, SUM_EXPONENT),
                               dd_mul_dd(minus_covered, dd_of((double)exponent)));
     sum = dd_add_dd(log_part, dd_mul_dd(exponent_part, ln2));
-    if (acc->has_held && acc->held_p > 0.0) {
-        /* log(q_h / Q) = -log1p((Q - q_h) / q_h), accurate when q_h is close to Q. */
-        singdiv__dd_add(&sum, -acc->held_p * log1p(dd_value(get_sum(acc, SUM_Q)) / acc->held_q));
+    if (!(acc->has_held && acc->held_p > 0.0)) {
+        return divide(-dd_value(sum), p_total);
     }
-    return -dd_value(sum);
+    /*
+     * log(q_h / Q) = -log1p((Q - q_h) / q_h), accurate when q_h is close to
+     * Q. The held term is divided by P on its own, because p_h log1p(...)
+     * can overflow for p_h near DBL_MAX. Both parts are >= 0.
+     */
+    return divide(-dd_value(sum), p_total) +
+           divide(acc->held_p, p_total) * log1p(dd_value(get_sum(acc, SUM_Q)) / acc->held_q);
 }
 
 /* Returns the argument whose entries feed a slot, for SINGDIV_ERR_INFINITE. */
@@ -712,8 +717,7 @@ finalize_cross_entropy(const singdiv_accumulator *acc, singdiv_report *out)
     out->violating_count = acc->violating_count;
     out->reverse_mass = divide(dd_value(get_sum(acc, SUM_Q_REVERSE)) + held_reverse, q_total);
     out->reverse_count = acc->reverse_count + (held_reverse > 0.0 ? 1 : 0);
-    out->finite_part = singdiv__in_base(divide(cross_entropy_sum(acc, q_total), p_total),
-                                        &acc->options);
+    out->finite_part = singdiv__in_base(cross_entropy_sum(acc, q_total, p_total), &acc->options);
     out->value = acc->violating_count > 0 ? HUGE_VAL : out->finite_part;
     return SINGDIV_OK;
 }

@@ -651,6 +651,31 @@ overflowing_sum_is_infinite(void **state)
 }
 
 /*
+ * p = (DBL_MAX, 0, 0, 0), q uniform: the normalised cross-entropy is
+ * log 4 = 2 ln 2 = 0x1.62e42fefa39efp+0. Entry 0 is the held entry (the
+ * largest q, then the smallest index), whose term p_0 log(Q / q_0) =
+ * DBL_MAX log 4 overflows unless it is divided by P first; it gave NaN.
+ */
+static void
+huge_held_entry_is_finite(void **state)
+{
+    static const double p[4] = { DBL_MAX, 0.0, 0.0, 0.0 };
+    static const double q[4] = { 1.0, 1.0, 1.0, 1.0 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, q, 4, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, 0x1.62e42fefa39efp+0, VALUE_MAX_ULP);
+}
+
+/*
  * p = 99 and q = 2^-1022 in every entry normalise to the same uniform
  * distribution, so KL = 0 exactly. The finalisation cancels the summed
  * deviances against dev(P, Q), about 712 P, and left -1.5e-13 for two
@@ -712,6 +737,7 @@ main(void)
         cmocka_unit_test(statuses_of_finalize),
         cmocka_unit_test(empty_chunk_is_accepted),
         cmocka_unit_test(overflowing_sum_is_infinite),
+        cmocka_unit_test(huge_held_entry_is_finite),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
     };
 

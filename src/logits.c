@@ -103,7 +103,8 @@ singdiv__scaled_gap(double x, double max, double temperature)
     singdiv__dd s;
     double factor = 1.0;
 
-    if (isinf(d.hi)) {
+    /* two_sum's error term is NaN when an intermediate overflows, even for a finite sum. */
+    if (!(isfinite(d.hi) && isfinite(d.lo))) {
         d = singdiv__two_sum(0.5 * x, -0.5 * max);
         factor = 2.0;
     }

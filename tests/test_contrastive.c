@@ -470,6 +470,26 @@ tiny_temperature_means_are_exact(void **state)
     check_size(r.infinite_rows, 2);
 }
 
+/*
+ * Row 0 = (a, DBL_MAX) with a = 0x1.0ffffffffffffp1022 at T = 2048: the
+ * gap a - DBL_MAX rounds to -0x1.78p1023, and the error term of the
+ * two-sum overflowed in between and was NaN. The exact loss is
+ * (DBL_MAX - a) / T = 0x1.78p1012 + 2^959 (exp of the gap is 0), a tie
+ * that rounds to even: 0x1.78p1012.
+ */
+static void
+gap_near_dbl_max_is_finite(void **state)
+{
+    static const double s[4] = { 0x1.0ffffffffffffp1022, DBL_MAX, 0.0, 0.0 };
+    singdiv_infonce_options opt = options(2048.0);
+    singdiv_infonce_row rows[2];
+    singdiv_infonce_report r;
+
+    (void)state;
+    check_status(singdiv_infonce_matrix(s, 2, &opt, rows, &r), SINGDIV_OK);
+    check_ulp(rows[0].loss, 0x1.78p1012, ROW_MAX_ULP);
+}
+
 /* ---- diagnostics ---- */
 
 /*
@@ -1169,6 +1189,7 @@ main(void)
         cmocka_unit_test(fully_masked_row_is_infinite),
         cmocka_unit_test(loss_beyond_dbl_max_is_infinite),
         cmocka_unit_test(tiny_temperature_means_are_exact),
+        cmocka_unit_test(gap_near_dbl_max_is_finite),
         cmocka_unit_test(floor_counts_small_weights),
         cmocka_unit_test(effective_number_survives_underflow),
         cmocka_unit_test(band_share_counts_inclusive),

@@ -31,9 +31,24 @@
  * and without the FMA instructions, and the loader picks the version the
  * processor supports. Without them fma() is a library call in the inner
  * loop. fma rounds once either way, so both versions give the same bits.
+ *
+ * Only gcc clones them, because clang 14.0.6 gives the resolver of a
+ * static clone external linkage and the shared library would export
+ * "w1_sorted.resolver" and the like. Under ThreadSanitizer nothing is
+ * cloned, because the resolvers run before the sanitizer's runtime is
+ * initialised and crash the program at startup.
  */
-#if defined(__x86_64__) && defined(__ELF__) && defined(__linux__) \
-    && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__) && __GNUC__ >= 6)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SINGDIV_THREAD_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define SINGDIV_THREAD_SANITIZER 1
+#endif
+
+#if defined(__x86_64__) && defined(__ELF__) && defined(__linux__) && !defined(__clang__) \
+    && defined(__GNUC__) && __GNUC__ >= 6 && !defined(SINGDIV_THREAD_SANITIZER)
 #define FMA_CLONES __attribute__((target_clones("fma", "default")))
 #else
 #define FMA_CLONES
@@ -85,6 +100,9 @@ dd_scale(double w, singdiv__dd total)
  * Returns the power of two sigma by which differences are multiplied so
  * that no difference of values up to max_abs, times multipliers up to
  * bound, and no sum of such terms overflows; 1 for all ordinary inputs.
+ * The difference itself must stay finite too, even when bound is below 1
+ * (weights with a subnormal total): an infinite difference times a zero
+ * mass would be NaN. So bound counts as at least 1.
  */
 static double
 overflow_scale(double max_abs, double bound)
@@ -94,7 +112,7 @@ overflow_scale(double max_abs, double bound)
     int excess;
 
     (void)frexp(max_abs, &e_x);
-    (void)frexp(bound, &e_b);
+    (void)frexp(fmax(bound, 1.0), &e_b);
     excess = e_x + e_b + 1 - 1020;
     return excess > 0 ? ldexp(1.0, -excess) : 1.0;
 }
@@ -147,7 +165,12 @@ exact_masses(const sample *u, const sample *v)
            && (uint64_t)u->n <= ((uint64_t)1 << 62) / (uint64_t)v->n;
 }
 
-/* Returns the weight of entry i times the side's scale (weight 1 when unweighted). */
+/*
+ * Returns the weight of entry i times the side's scale (weight 1 when unweighted).
+ * NOTE: a weight far below the side's total gives a subnormal mass here or
+ * in dd_scale(), which rounds to a multiple of 2^-1074 and loses relative
+ * accuracy.
+ */
 static inline double
 weight_at(const sample *s, size_t i)
 {
@@ -431,11 +454,16 @@ cdf_sorted(const sample *u, const sample *v, double k)
             singdiv__sum_add(&s, pow(gap / largest, k) * length);
         }
     }
-    root = kth_root(singdiv__sum_value(&s), k);
+    /*
+     * The sum is in units of sigma: undo that last, after the factor
+     * largest / total (at most 1), so that the product overflows only when
+     * the distance itself exceeds DBL_MAX.
+     */
+    root = (largest / c.total) * kth_root(singdiv__sum_value(&s), k);
     if (sigma != 1.0) {
         root *= pow(2.0, -log2(sigma) / k);
     }
-    return (largest / c.total) * root;
+    return root;
 }
 
 static double

@@ -315,6 +315,61 @@ w1_huge_values_do_not_overflow(void **state)
     check_identical(w1(u, NULL, 1, v, NULL, 1), HUGE_VAL);
 }
 
+/*
+ * The input of fuzz/corpus/wasserstein/regression-w1-nan-samples-near-dbl-max:
+ * u = {M, M} with weights {0, 86 2^-1074}, v = {M, M, M, -M2} unweighted,
+ * M = DBL_MAX = (2 - 2^-52) 2^1023 and M2 = (2 - 2^-52) 2^992. All of u
+ * sits at M. A quarter of v sits at -M2 and moves by M + M2, and the rest
+ * stays. So
+ *   W1  = (M + M2) / 4 = (2 - 2^-52)(1 + 2^-31) 2^1021
+ *       = (1 + 2^-31 - 2^-53 - 2^-84) 2^1022, which rounds to
+ *         0x1.00000001fffffp+1022 (about 4.494e307),
+ *   W2  = ((M + M2)^2 / 4)^(1/2) = (M + M2) / 2: the same digits, 2^1023,
+ *   CDF of order 2 = ((1/4)^2 (M + M2))^(1/2) = sqrt(M + M2) / 4, which
+ *         rounds to 0x1.00000001p+510 (mpmath, 300 bits).
+ * The weights total a subnormal, so the scaled masses are far below 1.
+ * M - (-M2) used to overflow before a mass could shrink it, and inf times
+ * the zero mass of u's first value gave NaN.
+ */
+static void
+w1_subnormal_weights_near_dbl_max_are_finite(void **state)
+{
+    const double huge = 0x1.fffffffffffffp+992;
+    double u[] = { DBL_MAX, DBL_MAX };
+    double uw[] = { 0.0, 86.0 * DBL_TRUE_MIN };
+    double v[] = { DBL_MAX, DBL_MAX, DBL_MAX, -huge };
+    double out = -1.0;
+
+    (void)state;
+    check_ulp(w1(u, uw, 2, v, NULL, 4), 0x1.00000001fffffp+1022, W1_MAX_ULP);
+    check_status(singdiv_wk_samples(u, uw, 2, v, NULL, 4, 2.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1.00000001fffffp+1023, WK_MAX_ULP);
+    check_status(singdiv_cdf_distance_samples(u, uw, 2, v, NULL, 4, 1.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1.00000001fffffp+1022, W1_MAX_ULP);
+    check_status(singdiv_cdf_distance_samples(u, uw, 2, v, NULL, 4, 2.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1.00000001p+510, WK_MAX_ULP);
+}
+
+/*
+ * u = {-M, M, M, M}, v = {M}, M = DBL_MAX: a quarter of the mass moves by
+ * 2M, so W1 = the CDF distance of order 1 = M / 2 exactly, although the
+ * integral of |F_u - F_v| before the factor 1/4 is 2M, beyond DBL_MAX.
+ * W_inf = 2M exceeds DBL_MAX and is +inf.
+ */
+static void
+cdf_distance_huge_range_is_finite(void **state)
+{
+    double u[] = { -DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX };
+    double v[] = { DBL_MAX };
+    double out = -1.0;
+
+    (void)state;
+    check_status(singdiv_cdf_distance_samples(u, NULL, 4, v, NULL, 1, 1.0, &out), SINGDIV_OK);
+    check_identical(out, DBL_MAX / 2.0);
+    check_identical(w1(u, NULL, 4, v, NULL, 1), DBL_MAX / 2.0);
+    check_identical(wk(u, 4, v, 1, HUGE_VAL), HUGE_VAL);
+}
+
 /* ---- known-fault cases ---- */
 
 static void
@@ -1221,6 +1276,8 @@ main(void)
         cmocka_unit_test(w1_samples_match_histogram),
         cmocka_unit_test(w1_unit_weights_match_unweighted),
         cmocka_unit_test(w1_huge_values_do_not_overflow),
+        cmocka_unit_test(w1_subnormal_weights_near_dbl_max_are_finite),
+        cmocka_unit_test(cdf_distance_huge_range_is_finite),
         cmocka_unit_test(w1_hist_disjoint_halves_is_two),
         cmocka_unit_test(w1_histogram_as_samples_is_zero),
         cmocka_unit_test(w1_k20_outlier_sample),

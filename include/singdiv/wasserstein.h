@@ -33,6 +33,9 @@
  * the given doubles; weighted ones within 4 ulp unless the weights are so
  * close to each other that the coupled masses cancel below 2^-100 of the
  * totals. Checked against exact rational references (tests/data/w1_*).
+ * NOTE: a weight so small beside the others that its scaled mass is
+ * subnormal is rounded in the subnormal range, so its share of the result
+ * can be off by more than that (about 1% seen with weights 2^-1074 and 1).
  *
  * Cost: the sample functions sort both samples with an LSD radix sort on
  * the bit patterns of the doubles, O(nu + nv) time and
@@ -183,8 +186,8 @@ singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
  * The powers are taken of |Q_u - Q_v| / M, with M the largest difference
  * that the coupling uses, so no power underflows or overflows for any k
  * (k = 540 and beyond included): Wk = M (sum m_i (d_i / M)^k)^(1/k).
- * Accurate to 8 ulp for unweighted samples. Allocates like
- * singdiv_w1_samples().
+ * Accurate to 8 ulp for unweighted samples. +inf only when the exact
+ * value exceeds DBL_MAX. Allocates like singdiv_w1_samples().
  */
 SINGDIV_EXPORT singdiv_status
 singdiv_wk_samples(const double *u, const double *u_weights, size_t nu,
@@ -210,7 +213,8 @@ singdiv_wk_samples_workspace(const double *u, const double *u_weights, size_t nu
  * differ for k > 1.
  *
  * The powers are taken of |F_u - F_v| / M, with M the largest difference,
- * so large k neither underflows nor overflows. Inputs, errors and
+ * so large k neither underflows nor overflows, and the result is +inf
+ * only when the exact value exceeds DBL_MAX. Inputs, errors and
  * allocation as for singdiv_wk_samples().
  */
 SINGDIV_EXPORT singdiv_status

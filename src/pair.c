@@ -75,9 +75,8 @@ check_and_sum(const double *x, size_t n, const singdiv_options *resolved,
 
 /*
  * Validates p and q in the order of singdiv/discrete.h: a NULL p or q
- * first, then the options, then the entries, and prepares their scaling.
- * NOTE: p is checked whole before q, so an all-zero or unnormalised p is
- * reported before a NaN, inf or negative entry of q, against discrete.h.
+ * first, then the options, then p whole and q whole, and prepares their
+ * scaling.
  */
 singdiv_status
 singdiv__pair_prepare(const double *p, const double *q, size_t n,

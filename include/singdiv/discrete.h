@@ -22,11 +22,12 @@
  * - SINGDIV_ERR_DOMAIN: opt->base or opt->sum_tolerance is invalid.
  * - SINGDIV_ERR_EMPTY: n == 0.
  * - SINGDIV_ERR_SIZE_OVERFLOW: n * sizeof(double) exceeds PTRDIFF_MAX.
- * - SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE: the first
- *   such entry of p, then of q.
- * - SINGDIV_ERR_ZERO_MASS: p or q is all zero.
- * - SINGDIV_ERR_NOT_NORMALIZED: opt->normalize is 0 and a sum is off 1 by
- *   more than opt->sum_tolerance (error.value is the sum).
+ * - Then p is checked whole, then q, each in this order:
+ *   SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE for the
+ *   first such entry; SINGDIV_ERR_ZERO_MASS when it is all zero;
+ *   SINGDIV_ERR_NOT_NORMALIZED when opt->normalize is 0 and its sum is off 1
+ *   by more than opt->sum_tolerance (error.value is the sum). So an
+ *   all-zero p is reported before a NaN in q.
  */
 #ifndef SINGDIV_DISCRETE_H
 #define SINGDIV_DISCRETE_H

@@ -111,11 +111,14 @@ static double
 finite_mean(const singdiv__sum *plain, const singdiv__sum *scaled, double rows)
 {
     double total = singdiv__sum_value(plain);
+    double mean;
 
     if (isfinite(total)) {
         return total / rows;
     }
-    return fmin(singdiv__sum_value(scaled) / rows / BATCH_SCALE, DBL_MAX);
+    /* A comparison, unlike fmin(), lets a NaN through. */
+    mean = singdiv__sum_value(scaled) / rows / BATCH_SCALE;
+    return mean > DBL_MAX ? DBL_MAX : mean;
 }
 
 static void

@@ -73,6 +73,7 @@ double
 singdiv__mean_value(const singdiv__mean_sum *m, double count)
 {
     double plain = singdiv__sum_value(&m->plain);
+    double mean;
 
     if (m->infinite) {
         return HUGE_VAL;
@@ -80,8 +81,12 @@ singdiv__mean_value(const singdiv__mean_sum *m, double count)
     if (isfinite(plain)) {
         return plain / count;
     }
-    /* The mean of terms <= DBL_MAX is <= DBL_MAX; only rounding can carry it past. */
-    return fmin(singdiv__sum_value(&m->scaled) / count * 0x1p64, DBL_MAX);
+    /*
+     * The mean of terms <= DBL_MAX is <= DBL_MAX; only rounding can carry
+     * it past. A comparison, unlike fmin(), lets a NaN through.
+     */
+    mean = singdiv__sum_value(&m->scaled) / count * 0x1p64;
+    return mean > DBL_MAX ? DBL_MAX : mean;
 }
 
 singdiv_status

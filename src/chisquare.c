@@ -31,6 +31,20 @@ squared_over(double diff, double denominator, double error)
 }
 
 /*
+ * Returns diff^2 / a in the scaled units for a denominator share (x or y)
+ * below DBL_MIN, which the cross term a = share P Q holds with few digits
+ * or as 0: from log a = log share + log P Q, where the share's logarithm
+ * comes from its raw entry. +inf only when the term exceeds DBL_MAX.
+ */
+static double
+squared_over_tiny(const singdiv__pair *c, double diff, double raw, const singdiv__scaled *s)
+{
+    double log_a = singdiv__log_share_of(raw, s, 1.0 / s->total.hi) + log(c->pq);
+
+    return diff == 0.0 ? 0.0 : exp(2.0 * log(fabs(diff)) - log_a);
+}
+
+/*
  * Computes the chi-square sum with the denominator from q (pearson != 0)
  * or from p. Entries where the denominator is 0 and the numerator is not
  * make the value +inf; finite_part sums the other entries.
@@ -55,10 +69,14 @@ chi_square(const double *p, const double *q, size_t n, int pearson,
         singdiv__cross_terms t = singdiv__cross_terms_of(&c, p[i], q[i]);
         singdiv__cross_errors e = singdiv__cross_errors_of(&c, p[i], q[i], &t);
         double denominator = pearson ? t.b : t.a;
+        double raw = pearson ? q[i] : p[i];
 
         singdiv__tally_add(&tally, p[i], q[i], t);
-        if (denominator > 0.0) {
-            double term = squared_over(t.diff, denominator, pearson ? e.b_error : e.a_error);
+        if (raw > 0.0) {
+            double term = denominator >= DBL_MIN
+                              ? squared_over(t.diff, denominator,
+                                             pearson ? e.b_error : e.a_error)
+                              : squared_over_tiny(&c, t.diff, raw, pearson ? &c.q : &c.p);
 
             /* A compensated sum turns inf into NaN; an overflowed term makes the sum inf. */
             if (term <= DBL_MAX) {
@@ -72,7 +90,11 @@ chi_square(const double *p, const double *q, size_t n, int pearson,
     singdiv__family_masses(out, &c, &tally);
     singular = pearson ? tally.violating_count : tally.reverse_count;
     /* NOTE: a finite value above DBL_MAX (q_i subnormal against p_i near 1) is returned as +inf. */
-    out->finite_part = overflow ? HUGE_VAL : singdiv__sum_value(&sum) / c.pq;
+    /* Every term is >= 0, so a sum that is inf (or NaN from the compensation) overflowed. */
+    out->finite_part = singdiv__sum_value(&sum) / c.pq;
+    if (overflow || !(out->finite_part <= DBL_MAX)) {
+        out->finite_part = HUGE_VAL;
+    }
     out->value = singular > 0 ? HUGE_VAL : out->finite_part;
     return SINGDIV_OK;
 }

@@ -88,6 +88,23 @@ singdiv__log_quotient(const singdiv__cross_terms *t, const singdiv__cross_errors
     return (log(t->a) - log(t->b)) + (e->a_error - e->b_error);
 }
 
+/*
+ * Returns r = log(x_i / y_i) for p_i > 0 and q_i > 0: singdiv__log_quotient()
+ * while both cross terms are normal, else (a share underflowed to a
+ * subnormal or to 0 in the scaled units) the difference of the two
+ * logarithms computed from the raw entries, never NaN.
+ */
+static inline double
+singdiv__family_log_ratio(const singdiv__pair *c, double pi, double qi,
+                          const singdiv__cross_terms *t, const singdiv__cross_errors *e)
+{
+    if (t->a >= DBL_MIN && t->b >= DBL_MIN) {
+        return singdiv__log_quotient(t, e);
+    }
+    return singdiv__log_share_of(pi, &c->p, 1.0 / c->p.total.hi)
+           - singdiv__log_share_of(qi, &c->q, 1.0 / c->q.total.hi);
+}
+
 /* Returns an empty tally. */
 singdiv__tally
 singdiv__tally_empty(void);

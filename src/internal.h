@@ -234,4 +234,30 @@ singdiv__log_share(double x, singdiv__dd total, double inverse_total)
     return log(x * inverse_total);
 }
 
+/*
+ * Returns log(x / total) for an entry x of a distribution scaled by *s
+ * (x = raw * s->scale), also where raw * s->scale underflows below DBL_MIN
+ * and loses digits or becomes 0: there the logarithms of raw and of the
+ * power of two are added instead, to an absolute error of about
+ * 2^-52 |log raw|. raw > 0.
+ */
+static inline double
+singdiv__log_share_of(double raw, const singdiv__scaled *s, double inverse_total)
+{
+    /* log 2 split so that k * hi is exact for |k| < 2^20. */
+    const double ln2_hi = 0x1.62e42feep-1;
+    const double ln2_lo = 0x1.a39ef35793c76p-33;
+    double x = raw * s->scale;
+    int k;
+    double mantissa;
+
+    if (x >= 0x1p-1022) {
+        return singdiv__log_share(x, s->total, inverse_total);
+    }
+    mantissa = frexp(raw, &k);
+    k += ilogb(s->scale);
+    return (k * ln2_hi + (log(mantissa) + k * ln2_lo))
+           - (log(s->total.hi) + s->total.lo / s->total.hi);
+}
+
 #endif /* SINGDIV_INTERNAL_H */

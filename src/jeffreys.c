@@ -35,7 +35,7 @@ symmetric_kl(const double *p, const double *q, size_t n,
         if (p[i] > 0.0 && q[i] > 0.0) {
             singdiv__cross_errors e = singdiv__cross_errors_of(&c, p[i], q[i], &t);
 
-            singdiv__sum_add(&sum, t.diff * singdiv__log_quotient(&t, &e));
+            singdiv__sum_add(&sum, t.diff * singdiv__family_log_ratio(&c, p[i], q[i], &t, &e));
         }
     }
 

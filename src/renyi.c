@@ -63,11 +63,12 @@ expm1_quotient(double z)
  * the product of the pows is corrected to first order by the rounding
  * errors in *e (a_exact^alpha = a^alpha (1 + alpha a_error)). Where pow
  * under- or overflows the result comes from exp of its logarithm
- * log b + alpha r instead, to about |alpha r| eps.
+ * log b + alpha r instead, to about |alpha r| eps; log_b is log b, formed
+ * from the raw entry where b is subnormal or 0.
  */
 static double
 weighted_power(const singdiv__cross_terms *t, const singdiv__cross_errors *e, double alpha,
-               double r)
+               double r, double log_b)
 {
     double power_a = pow(t->a, alpha);
     double power_b = pow(t->b, 1.0 - alpha);
@@ -78,7 +79,21 @@ weighted_power(const singdiv__cross_terms *t, const singdiv__cross_errors *e, do
 
         return fma(product, correction, product);
     }
-    return exp(fma(alpha, r, log(t->b) + e->b_error));
+    return exp(fma(alpha, r, log_b));
+}
+
+/*
+ * Returns log b for the cross term b = q_i P with relative rounding error
+ * b_error. Where b is subnormal or 0 it uses log y + log(P Q) from the raw q_i.
+ */
+static double
+log_cross_term(const singdiv__pair *c, double raw, double b, double b_error,
+               const singdiv__scaled *s)
+{
+    if (b >= DBL_MIN) {
+        return log(b) + b_error;
+    }
+    return singdiv__log_share_of(raw, s, 1.0 / s->total.hi) + log(c->pq);
 }
 
 /*
@@ -103,7 +118,7 @@ renyi_term(const singdiv__pair *c, double pi, double qi, const singdiv__cross_te
            double alpha)
 {
     singdiv__cross_errors e = singdiv__cross_errors_of(c, pi, qi, t);
-    double r = singdiv__log_quotient(t, &e);
+    double r = singdiv__family_log_ratio(c, pi, qi, t, &e);
     double part;
 
     if ((1.0 + alpha) * fabs(r) <= 1.0 || (r > 0.0 && (1.0 + alpha) * r <= 3.0)) {
@@ -118,7 +133,9 @@ renyi_term(const singdiv__pair *c, double pi, double qi, const singdiv__cross_te
         part = t->b * expm1(alpha * r);
         part = fma(part, e.b_error, part);
     } else {
-        part = weighted_power(t, &e, alpha, r) - fma(t->b, e.b_error, t->b);
+        double log_b = log_cross_term(c, qi, t->b, e.b_error, &c->q);
+
+        part = weighted_power(t, &e, alpha, r, log_b) - fma(t->b, e.b_error, t->b);
     }
     return (part - alpha * t->diff) / (alpha - 1.0);
 }
@@ -182,9 +199,9 @@ renyi_log_sum(const singdiv__pair *c, const double *p, const double *q, size_t n
         }
         t = singdiv__cross_terms_of(c, p[i], q[i]);
         errors = singdiv__cross_errors_of(c, p[i], q[i], &t);
-        r = singdiv__log_quotient(&t, &errors);
-        log_x = singdiv__log_share(p[i] * c->p.scale, c->p.total, inverse_p);
-        log_y = singdiv__log_share(q[i] * c->q.scale, c->q.total, inverse_q);
+        r = singdiv__family_log_ratio(c, p[i], q[i], &t, &errors);
+        log_x = singdiv__log_share_of(p[i], &c->p, inverse_p);
+        log_y = singdiv__log_share_of(q[i], &c->q, inverse_q);
         if (fabs(log_x) + fabs((alpha - 1.0) * r) <= fabs(log_y) + fabs(alpha * r)) {
             exponent = fma(alpha - 1.0, r, log_x);
         } else {
@@ -198,6 +215,53 @@ renyi_log_sum(const singdiv__pair *c, const double *p, const double *q, size_t n
         }
     }
     return largest + log(scaled);
+}
+
+/*
+ * Returns log(S) / (alpha - 1) for alpha > 1 with the largest r = R
+ * factored out: log(S) / (alpha - 1) = R + log(T) / (alpha - 1),
+ * T = sum over C of x_i e^((alpha - 1)(r_i - R)). Every exponent is <= 0 and
+ * T lies in (0, 1], so no power overflows however large alpha is, and the
+ * value tends to the max-divergence R as alpha grows.
+ */
+static double
+renyi_nats_factored(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                    double alpha)
+{
+    double inverse_p = 1.0 / c->p.total.hi;
+    double largest = -HUGE_VAL;
+    double log_top = -HUGE_VAL; /* the largest log x_i + (alpha - 1)(r_i - R) */
+    double scaled = 0.0;        /* sum of exp(each of them - log_top) */
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            singdiv__cross_terms t;
+            singdiv__cross_errors e;
+            double r;
+            double exponent;
+
+            if (!(p[i] > 0.0 && q[i] > 0.0)) {
+                continue;
+            }
+            t = singdiv__cross_terms_of(c, p[i], q[i]);
+            e = singdiv__cross_errors_of(c, p[i], q[i], &t);
+            r = singdiv__family_log_ratio(c, p[i], q[i], &t, &e);
+            if (pass == 0) {
+                largest = fmax(largest, r);
+                continue;
+            }
+            /* r - R <= 0, so the exponent is finite or -inf, never NaN. */
+            exponent = singdiv__log_share_of(p[i], &c->p, inverse_p)
+                       + (r == largest ? 0.0 : (alpha - 1.0) * (r - largest));
+            if (exponent > log_top) {
+                scaled = scaled * exp(log_top - exponent) + 1.0;
+                log_top = exponent;
+            } else if (exponent > -HUGE_VAL) {
+                scaled += exp(exponent - log_top);
+            }
+        }
+    }
+    return largest + (log_top + log(scaled)) / (alpha - 1.0);
 }
 
 /* Returns log(S) / (alpha - 1) over the common support C, which is not empty. */
@@ -216,6 +280,12 @@ renyi_nats(const singdiv__pair *c, const double *p, const double *q, size_t n,
      */
     if (s_minus_1 >= -0.75 && s_minus_1 <= DBL_MAX) {
         return log1p(s_minus_1) / b;
+    }
+    if (alpha > 1.0) {
+        double nats = renyi_log_sum(c, p, q, n, alpha) / b;
+
+        /* (alpha - 1) r overflows for alpha near DBL_MAX: factor out the largest r. */
+        return isfinite(nats) ? nats : renyi_nats_factored(c, p, q, n, alpha);
     }
     return renyi_log_sum(c, p, q, n, alpha) / b;
 }
@@ -276,7 +346,7 @@ max_log_ratio(const singdiv__pair *c, const double *p, const double *q, size_t n
         if (p[i] > 0.0 && q[i] > 0.0) {
             singdiv__cross_errors e = singdiv__cross_errors_of(c, p[i], q[i], &t);
 
-            largest = fmax(largest, singdiv__log_quotient(&t, &e));
+            largest = fmax(largest, singdiv__family_log_ratio(c, p[i], q[i], &t, &e));
         }
     }
     return largest;

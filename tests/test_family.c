@@ -937,11 +937,117 @@ counts_match_probabilities(void **state)
     }
 }
 
+/*
+ * p = q = (DBL_MAX, 2^-1022) with normalisation: the second share,
+ * 2^-1022 / (DBL_MAX + 2^-1022) ~ 2^-2046, underflows to 0 in the scaled
+ * cross terms. x = y exactly, so J = PSI = 0 and D_inf = 0.
+ */
+static void
+underflowed_equal_shares_give_zero(void **state)
+{
+    const double p[2] = { DBL_MAX, 0x1p-1022 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_jeffreys(p, p, 2, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+    check_status(singdiv_psi(p, p, 2, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+    check_status(singdiv_renyi_max(p, p, 2, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+    check_status(singdiv_neyman_chi2(p, p, 2, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+}
+
+/*
+ * p = (1/2, 1/2), q = (DBL_MAX, 2^-1022) with normalisation:
+ * x = (1/2, 1/2), y = (1 - d, d) with d = 2^-1022 / (DBL_MAX + 2^-1022),
+ * which underflows to 0 in the scaled units. No set is singular, so each
+ * value is finite (mpmath, 50 digits):
+ *     J = sum (x - y) log(x / y) = 709.08956571282405148,
+ *     D_inf(p || q) = log(x_2 / y_2) = 1417.4859842450881576,
+ *     D_2(p || q) = log sum x^2 / y = 1416.7928370645282123.
+ */
+static void
+underflowed_share_keeps_values_finite(void **state)
+{
+    const double p[2] = { 0.5, 0.5 };
+    const double q[2] = { DBL_MAX, 0x1p-1022 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_jeffreys(p, q, 2, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 709.08956571282405148, 1e-14);
+    check_status(singdiv_renyi_max(p, q, 2, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 1417.4859842450881576, 1e-14);
+    check_status(singdiv_renyi(p, q, 2, 2.0, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 1416.7928370645282123, 1e-14);
+}
+
+/*
+ * p = (5, 2^-1060 + 2^-1073), q = (5, 2^-28) with normalisation: x_2 is
+ * below DBL_MIN, and scaling p by 2^-2 rounds away the last bit of p_2
+ * (a relative error of 2^-13 in the cross term). From the raw entries the
+ * values keep their digits (mpmath, 50 digits):
+ *     J = 5.3296071867796802145e-7,
+ *     Neyman sum (x - y)^2 / x = 3.428409030924921413e+301,
+ *     D_inf(q || p) = log(y_2 / x_2) = 715.32776827425597558.
+ */
+static void
+subnormal_share_keeps_its_digits(void **state)
+{
+    const double p[2] = { 5.0, 0x1p-1060 + 0x1p-1073 };
+    const double q[2] = { 5.0, 0x1p-28 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_jeffreys(p, q, 2, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 5.3296071867796802145e-7, 1e-12);
+    check_status(singdiv_neyman_chi2(p, q, 2, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 3.428409030924921413e+301, 1e-12);
+    check_status(singdiv_renyi_max(q, p, 2, &opt, &r), SINGDIV_OK);
+    check_rel(r.value, 715.32776827425597558, 1e-14);
+}
+
+/*
+ * p = (0, 1/4, 3/4), q = (1/2, 1/4, 1/4): F = {1} is not empty, and over
+ * C, S = 1/4 + 3^alpha / 4. With the largest ratio 3 factored out
+ *     D_alpha = log(S) / (alpha - 1) = log 3 + log((3/4)(1 + 3^-alpha)) / (alpha - 1),
+ * which for alpha >= 1e300 is log 3 = 1.0986122886681096914 (mpmath) to
+ * within 3e-301.
+ */
+static void
+renyi_huge_order_approaches_max(void **state)
+{
+    const double p[3] = { 0.0, 0.25, 0.75 };
+    const double q[3] = { 0.5, 0.25, 0.25 };
+    singdiv_report r;
+
+    (void)state;
+    check_status(singdiv_renyi(p, q, 3, DBL_MAX, NULL, &r), SINGDIV_OK);
+    check_ulp(r.value, 1.0986122886681096914, 2.0);
+    check_status(singdiv_renyi(p, q, 3, 1e300, NULL, &r), SINGDIV_OK);
+    check_ulp(r.value, 1.0986122886681096914, 2.0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(family_matches_50_digit_reference),
+        cmocka_unit_test(underflowed_equal_shares_give_zero),
+        cmocka_unit_test(underflowed_share_keeps_values_finite),
+        cmocka_unit_test(subnormal_share_keeps_its_digits),
+        cmocka_unit_test(renyi_huge_order_approaches_max),
         cmocka_unit_test(quarter_pair_closed_forms),
         cmocka_unit_test(renyi_order_one_is_kl),
         cmocka_unit_test(renyi_infinite_order_is_max),

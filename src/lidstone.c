@@ -33,8 +33,12 @@ set_lidstone_eps(singdiv__mixture *m, double alpha)
     double log_eps;
     double log1m_eps;
 
-    if (!isfinite(pseudo.hi)) {
-        /* n alpha overflows: with t = (N / n) / alpha, eps = 1 / (1 + t). */
+    if (!isfinite(pseudo.hi) || !isfinite(total.hi)) {
+        /*
+         * n alpha or N + n alpha overflows: with t = (N / n) / alpha,
+         * eps = 1 / (1 + t) and 1 - eps = t / (1 + t), each a ratio of
+         * terms that stay finite.
+         */
         double t = (m->q_sum.hi / (double)m->n) / alpha;
 
         singdiv__mixture_set_eps(m, 1.0 / (1.0 + t), 0.0, -log1p(t), log(t) - log1p(t));

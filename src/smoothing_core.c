@@ -254,6 +254,10 @@ singdiv__mixture_deviance(const singdiv__mixture *m, const singdiv__entry *e)
 
     smoothed = singdiv__mixture_value(m, e);
     gap = singdiv__mixture_gap(m, e);
+    if (e->x == 0.0) {
+        /* p_i > 0 but x underflowed to 0: x log(x / q_eps) - gap tends to -gap. */
+        return -gap;
+    }
     sum = e->x + smoothed;
     v = gap / sum;
     if (fabs(v) <= 0.5) {

@@ -7,6 +7,7 @@
  * which follows from sum_i (rr_i - y_i) = 0. Its terms vanish with x - y
  * instead of cancelling, so D keeps its digits when p is close to q.
  */
+#include <float.h>
 #include <string.h>
 
 #include "smoothing_core.h"
@@ -48,17 +49,60 @@ sum_add_overflowing(singdiv__sum *s, double t)
     singdiv__sum_add(s, t);
 }
 
-/* Adds the terms of a covered entry (p > 0, q > 0). */
-static void
-add_covered(const singdiv__mixture *m, const singdiv__entry *e, expansion_pass *s)
+/* Returns the raw r_i (1 without r: the uniform distribution). */
+static double
+raw_r(const singdiv__mixture *m, size_t i)
 {
-    double log_y = singdiv__log_share(e->qs, m->q_scaled.total, m->inverse_q);
+    return m->r != NULL ? m->r[i] : 1.0;
+}
+
+/*
+ * Adds the terms of a covered entry i whose share x or y is below DBL_MIN,
+ * where the scaled products lose digits or are 0. Every term is formed in
+ * log space from the raw entries,
+ *     (x - y)(y - rr) / y = sign |x - y| |1 - t|,  x (1 - t)^2 / 2,  x t^2 / 2,
+ * with t = rr / y = e^l, so a term is +-inf only when its value exceeds
+ * DBL_MAX and never NaN.
+ */
+static void
+add_covered_tiny(const singdiv__mixture *m, const singdiv__entry *e, size_t i,
+                 double x_minus_y, expansion_pass *s)
+{
+    double log_x = singdiv__log_share_of(m->p[i], &m->p_scaled, m->inverse_p);
+    double log_y = singdiv__log_share_of(m->q[i], &m->q_scaled, m->inverse_q);
+    double log_rr = singdiv__log_share_of(raw_r(m, i), &m->r_scaled, m->inverse_r);
+    double l = log_rr - log_y;
+    /* log |1 - e^l|, without overflow for large l. */
+    double log_gap = l > 1.0 ? l + log1p(-exp(-l)) : log(fabs(expm1(l)));
+    double first = exp(log(fabs(x_minus_y)) + log_gap);
+
+    singdiv__sum_add(&s->covered_ce, -e->x * log_y);
+    singdiv__sum_add(&s->covered_deviance, e->x * (log_x - log_y) - x_minus_y);
+    sum_add_overflowing(&s->first_order, (x_minus_y < 0.0) == (l > 0.0) ? first : -first);
+    sum_add_overflowing(&s->second_order, 0.5 * exp(log_x + 2.0 * log_gap));
+    sum_add_overflowing(&s->inverse_square, 0.5 * exp(log_x + 2.0 * l));
+    if (e->rs > 0.0) {
+        s->threshold = fmin(s->threshold, e->yu.hi / e->ru.hi);
+    }
+    s->min_covered_q = fmin(s->min_covered_q, e->y);
+}
+
+/* Adds the terms of a covered entry i (p > 0, q > 0). */
+static void
+add_covered(const singdiv__mixture *m, const singdiv__entry *e, size_t i, expansion_pass *s)
+{
+    double log_y;
     singdiv__dd x_minus_y_units = { e->xu.hi - e->yu.hi, e->xu.lo - e->yu.lo };
     double x_minus_y = singdiv__mixture_per_unit(m, x_minus_y_units);
     /* (y - rr) / y from the products in units of U; yu.hi - ru.hi is exact when close. */
     double relative = (e->yu.hi - e->ru.hi + (e->yu.lo - e->ru.lo)) / e->yu.hi;
     double ratio = e->ru.hi / e->yu.hi;
 
+    if (!(e->x >= DBL_MIN && e->y >= DBL_MIN && e->yu.hi >= DBL_MIN)) {
+        add_covered_tiny(m, e, i, x_minus_y, s);
+        return;
+    }
+    log_y = singdiv__log_share(e->qs, m->q_scaled.total, m->inverse_q);
     singdiv__sum_add(&s->covered_ce, -e->x * log_y);
     singdiv__sum_add(&s->covered_deviance, singdiv__deviance(e->x, e->y, x_minus_y));
     sum_add_overflowing(&s->first_order, x_minus_y * relative);
@@ -70,12 +114,16 @@ add_covered(const singdiv__mixture *m, const singdiv__entry *e, expansion_pass *
     s->min_covered_q = fmin(s->min_covered_q, e->y);
 }
 
-/* Adds the terms of a violating entry (p > 0, q = 0, r > 0). */
+/*
+ * Adds the terms of a violating entry i (p > 0, q = 0, r > 0). The
+ * logarithms come from the raw entries, so that a share that underflows
+ * to 0 adds 0 log(share) = 0 (its limit) and not NaN.
+ */
 static void
-add_violating(const singdiv__mixture *m, const singdiv__entry *e, expansion_pass *s)
+add_violating(const singdiv__mixture *m, const singdiv__entry *e, size_t i, expansion_pass *s)
 {
-    double log_r = singdiv__log_share(e->rs, m->r_scaled.total, m->inverse_r);
-    double log_p = singdiv__log_share(e->ps, m->p_scaled.total, m->inverse_p);
+    double log_r = singdiv__log_share_of(raw_r(m, i), &m->r_scaled, m->inverse_r);
+    double log_p = singdiv__log_share_of(m->p[i], &m->p_scaled, m->inverse_p);
 
     singdiv__sum_add(&s->violating, e->ps);
     s->violating_count++;
@@ -108,9 +156,9 @@ singdiv__mixture_expansion_sums(const singdiv__mixture *m)
         singdiv__entry e = singdiv__mixture_entry(m, i);
 
         if (e.kind == SINGDIV__COVERED) {
-            add_covered(m, &e, &s);
+            add_covered(m, &e, i, &s);
         } else if (e.kind == SINGDIV__VIOLATING) {
-            add_violating(m, &e, &s);
+            add_violating(m, &e, i, &s);
         } else if (e.kind == SINGDIV__UNCOVERED) {
             singdiv__sum_add(&s.violating, e.ps);
             singdiv__sum_add(&s.uncovered, e.ps);

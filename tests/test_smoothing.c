@@ -1060,11 +1060,111 @@ invalid_p_q_and_counts_are_rejected(void **state)
     check_error(&report.error, SINGDIV_ERR_NEGATIVE, "c", 1);
 }
 
+/*
+ * p = (DBL_MAX, 2^-1022), q = (1, 0), r uniform, with normalisation: the
+ * violating share x_2 = 2^-1022 / (DBL_MAX + 2^-1022) ~ 2^-2046 underflows
+ * to 0. With x = (1 - x_2, x_2), y = (1, 0), rr = (1/2, 1/2):
+ *     C = -x_1 log 1 - x_2 log(1/2), |C| < 2^-2000, which rounds to 0;
+ *     C - H(p) = x_1 log x_1 + x_2 log(2 x_2), |C - H| < 2^-2000;
+ *     D = (x_1 - 1)(1 - 1/2) + rr_2 = 1/2 - x_2 / 2 -> 1/2;
+ *     E = x_1 (1 - 1/2)^2 / 2 -> 1/8.
+ */
+static void
+expansion_with_underflowed_violating_share(void **state)
+{
+    const double p[2] = { DBL_MAX, 0x1p-1022 };
+    const double q[2] = { 1.0, 0.0 };
+    singdiv_options opt;
+    singdiv_expansion ce;
+    singdiv_expansion kl;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_smoothing_expansion(p, q, NULL, 2, &opt, &ce), SINGDIV_OK);
+    check_status(singdiv_smoothing_expansion_kl(p, q, NULL, 2, &opt, &kl), SINGDIV_OK);
+    check_identical(fabs(ce.finite_part), 0.0);
+    check_identical(fabs(kl.finite_part), 0.0);
+    check_ulp(kl.first_order, 0.5, 1.0);
+    check_ulp(kl.second_order, 0.125, 1.0);
+}
+
+/*
+ * p = q = (DBL_MAX, 2^-1022), r uniform, with normalisation: the covered
+ * share x_2 = y_2 ~ 2^-2046 underflows to 0. x = y, so the KL finite part
+ * and D = sum (x - y)(y - rr) / y are 0; the CE finite part is
+ * -x_1 log x_1 - x_2 log x_2, below 2^-2000, so 0; and
+ * E = sum x (1 - rr / y)^2 / 2 >= x_2 (1/(2 x_2))^2 / 2 = 1 / (8 x_2)
+ * ~ 2^2043 exceeds DBL_MAX: +inf.
+ */
+static void
+expansion_with_underflowed_covered_share(void **state)
+{
+    const double p[2] = { DBL_MAX, 0x1p-1022 };
+    singdiv_options opt;
+    singdiv_expansion ce;
+    singdiv_expansion kl;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_smoothing_expansion(p, p, NULL, 2, &opt, &ce), SINGDIV_OK);
+    check_status(singdiv_smoothing_expansion_kl(p, p, NULL, 2, &opt, &kl), SINGDIV_OK);
+    check_identical(fabs(ce.finite_part), 0.0);
+    check_identical(fabs(kl.finite_part), 0.0);
+    check_identical(kl.first_order, 0.0);
+    check_identical(kl.second_order, HUGE_VAL);
+}
+
+/*
+ * p = (DBL_MAX, 2^-1022) with normalisation, q = (1, 1), eps = 1/2: q_eps =
+ * (1/2, 1/2) and KL = x_1 log(2 x_1) + x_2 log(2 x_2) with x_2 ~ 2^-2046,
+ * which is log 2 = 0.69314718055994530942 to within 2^-2000.
+ */
+static void
+smoothed_kl_with_underflowed_share(void **state)
+{
+    const double p[2] = { DBL_MAX, 0x1p-1022 };
+    const double q[2] = { 1.0, 1.0 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_smoothed_kl(p, q, NULL, 2, 0.5, &opt, &r), SINGDIV_OK);
+    check_ulp(r.value, 0.69314718055994530942, 2.0);
+}
+
+/*
+ * Counts c = (2^1022, 2^1022) and alpha = 2^1022: N + n alpha = 2^1024
+ * overflows, but q = (c + alpha) / (N + n alpha) = (1/2, 1/2), so against
+ * p = (1/2, 1/2) the Lidstone CE is log 2 = 0.69314718055994530942 and
+ * the KL is 0.
+ */
+static void
+lidstone_with_huge_counts_and_alpha(void **state)
+{
+    const double p[2] = { 0.5, 0.5 };
+    const double c[2] = { 0x1p1022, 0x1p1022 };
+    singdiv_report r;
+
+    (void)state;
+    check_status(singdiv_lidstone_cross_entropy(p, c, 2, 0x1p1022, NULL, &r), SINGDIV_OK);
+    check_ulp(r.value, 0.69314718055994530942, 2.0);
+    check_status(singdiv_lidstone_kl(p, c, 2, 0x1p1022, NULL, &r), SINGDIV_OK);
+    check_identical(r.value, 0.0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(smoothing_matches_50_digit_reference),
+        cmocka_unit_test(expansion_with_underflowed_violating_share),
+        cmocka_unit_test(expansion_with_underflowed_covered_share),
+        cmocka_unit_test(smoothed_kl_with_underflowed_share),
+        cmocka_unit_test(lidstone_with_huge_counts_and_alpha),
         cmocka_unit_test(two_symbol_closed_form),
         cmocka_unit_test(three_symbol_closed_form),
         cmocka_unit_test(kl_of_exact_mixture_is_zero),

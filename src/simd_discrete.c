@@ -13,7 +13,7 @@
 #include "deviance_kernel.h"
 #include "fastlog.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if SINGDIV_HAVE_AVX2_KERNELS
 #define SINGDIV_X86_DISPATCH 1
 #define SINGDIV_INLINE static inline __attribute__((always_inline))
 #define SINGDIV_AVX2 __attribute__((target("avx2,fma")))
@@ -21,6 +21,49 @@
 #define SINGDIV_X86_DISPATCH 0
 #define SINGDIV_INLINE static inline
 #endif
+
+/*
+ * The block kernels of discrete_avx2.c run first in the AVX2 copy (wide
+ * set); each returns where it met a block the portable code must handle.
+ */
+SINGDIV_INLINE size_t
+kl_wide(int wide, const singdiv__pair *c, const double *p, const double *q, size_t n,
+        size_t i, singdiv__sum *lanes)
+{
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        return singdiv__kl_blocks_avx2(c, p, q, n, i, lanes);
+    }
+#endif
+    (void)wide, (void)c, (void)p, (void)q, (void)n, (void)lanes;
+    return i;
+}
+
+SINGDIV_INLINE size_t
+js_wide(int wide, const singdiv__pair *c, const double *p, const double *q, size_t n,
+        size_t i, singdiv__sum *lanes)
+{
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        return singdiv__js_blocks_avx2(c, p, q, n, i, lanes);
+    }
+#endif
+    (void)wide, (void)c, (void)p, (void)q, (void)n, (void)lanes;
+    return i;
+}
+
+SINGDIV_INLINE size_t
+cross_entropy_wide(int wide, const singdiv__pair *c, const double *p, const double *q,
+                   size_t n, size_t i, double inverse_q, singdiv__sum *lanes)
+{
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        return singdiv__cross_entropy_blocks_avx2(c, p, q, n, i, inverse_q, lanes);
+    }
+#endif
+    (void)wide, (void)c, (void)p, (void)q, (void)n, (void)inverse_q, (void)lanes;
+    return i;
+}
 
 int
 singdiv__path_uses_avx2(singdiv__path path)
@@ -212,7 +255,8 @@ cross_entropy_block(const singdiv__pair *c, const double *p, const double *q,
 }
 
 SINGDIV_INLINE singdiv__ce_sums
-cross_entropy_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+cross_entropy_body(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                   int wide)
 {
     singdiv__ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
     singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
@@ -220,6 +264,10 @@ cross_entropy_body(const singdiv__pair *c, const double *p, const double *q, siz
     size_t i = 0;
 
     for (; i + LANES <= n; i += LANES) {
+        i = cross_entropy_wide(wide, c, p, q, n, i, inverse_q, lanes);
+        if (i + LANES > n) {
+            break;
+        }
         if (!cross_entropy_block(c, p + i, q + i, inverse_q, lanes)) {
             for (int k = 0; k < LANES; k++) {
                 cross_entropy_element(c, p[i + (size_t)k], q[i + (size_t)k], inverse_q,
@@ -317,13 +365,20 @@ kl_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum 
 }
 
 SINGDIV_INLINE singdiv__kl_sums
-kl_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+kl_body(const singdiv__pair *c, const double *p, const double *q, size_t n, int wide)
 {
     singdiv__kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
     singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
     size_t i = 0;
 
     for (; i + LANES <= n; i += LANES) {
+        size_t next = kl_wide(wide, c, p, q, n, i, lanes);
+
+        s.shared_count += next - i;
+        i = next;
+        if (i + LANES > n) {
+            break;
+        }
         if (kl_block(c, p + i, q + i, lanes)) {
             s.shared_count += LANES;
             continue;
@@ -419,13 +474,20 @@ js_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum 
 }
 
 SINGDIV_INLINE singdiv__kl_sums
-js_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
+js_body(const singdiv__pair *c, const double *p, const double *q, size_t n, int wide)
 {
     singdiv__kl_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
     singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
     size_t i = 0;
 
     for (; i + LANES <= n; i += LANES) {
+        size_t next = js_wide(wide, c, p, q, n, i, lanes);
+
+        s.shared_count += next - i;
+        i = next;
+        if (i + LANES > n) {
+            break;
+        }
         if (js_block(c, p + i, q + i, lanes)) {
             s.shared_count += LANES;
             continue;
@@ -444,38 +506,38 @@ js_body(const singdiv__pair *c, const double *p, const double *q, size_t n)
 static singdiv__ce_sums
 cross_entropy_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return cross_entropy_body(c, p, q, n);
+    return cross_entropy_body(c, p, q, n, 0);
 }
 
 static singdiv__kl_sums
 kl_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return kl_body(c, p, q, n);
+    return kl_body(c, p, q, n, 0);
 }
 
 static singdiv__kl_sums
 js_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return js_body(c, p, q, n);
+    return js_body(c, p, q, n, 0);
 }
 
 #if SINGDIV_X86_DISPATCH
 SINGDIV_AVX2 static singdiv__ce_sums
 cross_entropy_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return cross_entropy_body(c, p, q, n);
+    return cross_entropy_body(c, p, q, n, 1);
 }
 
 SINGDIV_AVX2 static singdiv__kl_sums
 kl_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return kl_body(c, p, q, n);
+    return kl_body(c, p, q, n, 1);
 }
 
 SINGDIV_AVX2 static singdiv__kl_sums
 js_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {
-    return js_body(c, p, q, n);
+    return js_body(c, p, q, n, 1);
 }
 #endif
 

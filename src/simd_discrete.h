@@ -11,6 +11,13 @@
 
 #include "internal.h"
 
+/* The AVX2 + FMA copies and the kernels of discrete_avx2.c: x86-64 with GCC or Clang. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SINGDIV_HAVE_AVX2_KERNELS 1
+#else
+#define SINGDIV_HAVE_AVX2_KERNELS 0
+#endif
+
 /* Which copy of a pass runs. */
 typedef enum singdiv__path {
     SINGDIV__PATH_AUTO,  /* AVX2 + FMA when the CPU has both, else scalar */
@@ -73,5 +80,27 @@ singdiv__kl_on(const double *p, const double *q, size_t n,
 singdiv_status
 singdiv__js_on(const double *p, const double *q, size_t n,
                const singdiv_options *opt, singdiv_report *out, singdiv__path path);
+
+#if SINGDIV_HAVE_AVX2_KERNELS
+/*
+ * Block kernels of the AVX2 copies (discrete_avx2.c), for CPUs with AVX2
+ * and FMA only. Each adds the terms of blocks of eight entries from entry
+ * i on, into lanes[k] for the k-th entry of a block, bit for bit as the
+ * portable block code of simd_discrete.c would, while the block takes the
+ * plain path, and returns the start of the first block it left alone (or
+ * the first i with i + 8 > n).
+ */
+size_t
+singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                        size_t i, singdiv__sum lanes[8]);
+
+size_t
+singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                        size_t i, singdiv__sum lanes[8]);
+
+size_t
+singdiv__cross_entropy_blocks_avx2(const singdiv__pair *c, const double *p, const double *q,
+                                   size_t n, size_t i, double inverse_q, singdiv__sum lanes[8]);
+#endif
 
 #endif /* SINGDIV_SIMD_DISCRETE_H */

@@ -1,0 +1,321 @@
+/*
+ * AVX2 + FMA block kernels of the discrete passes, written with
+ * intrinsics: four entries per register, two registers per block of eight.
+ *
+ * Each kernel repeats, operation for operation, the portable block code of
+ * simd_discrete.c (cross terms, deviance polynomial, logarithm, Neumaier
+ * lanes), with _mm256_fmadd_pd exactly where that code calls fma() and a
+ * plain multiply or add everywhere else (the build passes
+ * -ffp-contract=off). IEEE arithmetic is elementwise, so the sums are
+ * bit-identical to the portable copy; tests/test_fast_paths.c checks that.
+ * A kernel runs blocks while every entry of a block takes the plain path
+ * and returns where the first other block starts, for the caller to finish
+ * entry by entry.
+ */
+#include "simd_discrete.h"
+
+#if SINGDIV_HAVE_AVX2_KERNELS
+
+#include <float.h>
+#include <immintrin.h>
+
+#include "deviance_kernel.h"
+#include "fastlog.h"
+
+#define AVX2 __attribute__((target("avx2,fma")))
+#define AVX2_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
+
+/* The eight Neumaier lanes of a pass, as two registers of sums and two of corrections. */
+typedef struct lanes8 {
+    __m256d sum[2];
+    __m256d comp[2];
+} lanes8;
+
+AVX2_INLINE lanes8
+lanes_load(const singdiv__sum lanes[8])
+{
+    lanes8 v;
+
+    for (int h = 0; h < 2; h++) {
+        const singdiv__sum *l = lanes + 4 * h;
+
+        v.sum[h] = _mm256_setr_pd(l[0].sum, l[1].sum, l[2].sum, l[3].sum);
+        v.comp[h] = _mm256_setr_pd(l[0].comp, l[1].comp, l[2].comp, l[3].comp);
+    }
+    return v;
+}
+
+AVX2_INLINE void
+lanes_store(const lanes8 *v, singdiv__sum lanes[8])
+{
+    double sum[8];
+    double comp[8];
+
+    _mm256_storeu_pd(sum, v->sum[0]);
+    _mm256_storeu_pd(sum + 4, v->sum[1]);
+    _mm256_storeu_pd(comp, v->comp[0]);
+    _mm256_storeu_pd(comp + 4, v->comp[1]);
+    for (int k = 0; k < 8; k++) {
+        lanes[k].sum = sum[k];
+        lanes[k].comp = comp[k];
+    }
+}
+
+AVX2_INLINE __m256d
+vabs(__m256d x)
+{
+    return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+}
+
+/* singdiv__sum_add() on four lanes: both corrections, then a select on |sum| >= |x|. */
+AVX2_INLINE void
+neumaier_add(__m256d *sum, __m256d *comp, __m256d x)
+{
+    __m256d t = _mm256_add_pd(*sum, x);
+    __m256d big_sum = _mm256_cmp_pd(vabs(*sum), vabs(x), _CMP_GE_OQ);
+    __m256d if_sum = _mm256_add_pd(_mm256_sub_pd(*sum, t), x);
+    __m256d if_x = _mm256_add_pd(_mm256_sub_pd(x, t), *sum);
+
+    *comp = _mm256_add_pd(*comp, _mm256_blendv_pd(if_x, if_sum, big_sum));
+    *sum = t;
+}
+
+/* Returns 1 when every lane of the mask is set. */
+AVX2_INLINE int
+all_set(__m256d mask)
+{
+    return _mm256_movemask_pd(mask) == 0xf;
+}
+
+/* singdiv__fastlog_n() for normal positive x, without an exponent offset. */
+AVX2_INLINE __m256d
+fastlog4(__m256d x)
+{
+    __m256i bits = _mm256_castpd_si256(x);
+    __m256i e = _mm256_srli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(0x00095f619980c433)), 52);
+    __m256d m = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_sub_epi64(bits, _mm256_slli_epi64(e, 52)),
+                                                     _mm256_set1_epi64x(0x3ff0000000000000)));
+    __m256d k_biased = _mm256_castsi256_pd(_mm256_or_si256(e, _mm256_set1_epi64x(0x4330000000000000)));
+    __m256d k = _mm256_sub_pd(k_biased, _mm256_set1_pd(0x1.00000000003ffp+52));
+    __m256d f = _mm256_sub_pd(m, _mm256_set1_pd(1.0));
+    __m256d s = _mm256_div_pd(f, _mm256_add_pd(_mm256_set1_pd(2.0), f));
+    __m256d z = _mm256_mul_pd(s, s);
+    __m256d r = _mm256_set1_pd(fastlog_poly[0]);
+    __m256d half_f2;
+    __m256d tail;
+
+    for (int i = 1; i < 7; i++) {
+        r = _mm256_fmadd_pd(r, z, _mm256_set1_pd(fastlog_poly[i]));
+    }
+    half_f2 = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), f), f);
+    tail = _mm256_add_pd(_mm256_mul_pd(s, _mm256_add_pd(half_f2, _mm256_mul_pd(r, z))),
+                         _mm256_mul_pd(k, _mm256_set1_pd(fastlog_ln2_tail)));
+    return _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(fastlog_ln2_head)),
+                         _mm256_sub_pd(f, _mm256_sub_pd(half_f2, tail)));
+}
+
+/* singdiv__deviance_factor_n(): 1 + v (1 + v) g(v^2). */
+AVX2_INLINE __m256d
+deviance_factor4(__m256d v)
+{
+    __m256d w = _mm256_mul_pd(v, v);
+    __m256d g = _mm256_set1_pd(deviance_poly[0]);
+
+    for (int i = 1; i < 14; i++) {
+        g = _mm256_fmadd_pd(g, w, _mm256_set1_pd(deviance_poly[i]));
+    }
+    return _mm256_fmadd_pd(_mm256_fmadd_pd(v, v, v), g, _mm256_set1_pd(1.0));
+}
+
+/* The kernel a log(a / b) - d of deviance_lanes() on eight lanes; returns 0 where that returns 0. */
+AVX2_INLINE int
+deviance8(const __m256d a[2], const __m256d b[2], const __m256d d[2], __m256d term[2])
+{
+    __m256d v[2];
+    __m256d near[2];
+    __m256d r[2];
+
+    for (int h = 0; h < 2; h++) {
+        v[h] = _mm256_div_pd(d[h], _mm256_add_pd(a[h], b[h]));
+        near[h] = _mm256_cmp_pd(vabs(v[h]), _mm256_set1_pd(0.5), _CMP_LE_OQ);
+        term[h] = _mm256_mul_pd(deviance_factor4(v[h]), _mm256_mul_pd(d[h], v[h]));
+    }
+    if (all_set(_mm256_and_pd(near[0], near[1]))) {
+        return 1;
+    }
+    for (int h = 0; h < 2; h++) {
+        __m256d normal;
+
+        r[h] = _mm256_div_pd(a[h], b[h]);
+        normal = _mm256_and_pd(_mm256_cmp_pd(r[h], _mm256_set1_pd(DBL_MIN), _CMP_GE_OQ),
+                               _mm256_cmp_pd(r[h], _mm256_set1_pd(DBL_MAX), _CMP_LE_OQ));
+        if (!all_set(normal)) {
+            return 0;
+        }
+    }
+    for (int h = 0; h < 2; h++) {
+        __m256d direct = _mm256_sub_pd(_mm256_mul_pd(a[h], fastlog4(r[h])), d[h]);
+
+        term[h] = _mm256_blendv_pd(direct, term[h], near[h]);
+    }
+    return 1;
+}
+
+/* The scaled sums of a pair, broadcast. */
+typedef struct pair4 {
+    __m256d p_scale;
+    __m256d q_scale;
+    __m256d p_hi;
+    __m256d p_lo;
+    __m256d q_hi;
+    __m256d q_lo;
+} pair4;
+
+AVX2_INLINE pair4
+pair_broadcast(const singdiv__pair *c)
+{
+    pair4 v;
+
+    v.p_scale = _mm256_set1_pd(c->p.scale);
+    v.q_scale = _mm256_set1_pd(c->q.scale);
+    v.p_hi = _mm256_set1_pd(c->p.total.hi);
+    v.p_lo = _mm256_set1_pd(c->p.total.lo);
+    v.q_hi = _mm256_set1_pd(c->q.total.hi);
+    v.q_lo = _mm256_set1_pd(c->q.total.lo);
+    return v;
+}
+
+/* singdiv__cross_terms_of() on four entries: a = p_i Q, b = q_i P and a - b. */
+AVX2_INLINE void
+cross_terms4(const pair4 *c, __m256d p, __m256d q, __m256d *a, __m256d *b, __m256d *diff)
+{
+    __m256d ps = _mm256_mul_pd(p, c->p_scale);
+    __m256d qs = _mm256_mul_pd(q, c->q_scale);
+    __m256d a_hi = _mm256_mul_pd(ps, c->q_hi);
+    __m256d b_hi = _mm256_mul_pd(qs, c->p_hi);
+    __m256d a_lo = _mm256_fmsub_pd(ps, c->q_hi, a_hi);
+    __m256d b_lo = _mm256_fmsub_pd(qs, c->p_hi, b_hi);
+    __m256d tails = _mm256_sub_pd(_mm256_mul_pd(ps, c->q_lo), _mm256_mul_pd(qs, c->p_lo));
+
+    *a = a_hi;
+    *b = b_hi;
+    *diff = _mm256_add_pd(_mm256_sub_pd(a_hi, b_hi),
+                          _mm256_add_pd(_mm256_sub_pd(a_lo, b_lo), tails));
+}
+
+/* Returns 1 when p_i > 0 and q_i > 0 for the eight entries of the block. */
+AVX2_INLINE int
+block_positive(const double *p, const double *q, __m256d pv[2], __m256d qv[2])
+{
+    __m256d zero = _mm256_setzero_pd();
+    __m256d positive = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+
+    for (int h = 0; h < 2; h++) {
+        pv[h] = _mm256_loadu_pd(p + 4 * h);
+        qv[h] = _mm256_loadu_pd(q + 4 * h);
+        positive = _mm256_and_pd(positive, _mm256_and_pd(_mm256_cmp_pd(pv[h], zero, _CMP_GT_OQ),
+                                                         _mm256_cmp_pd(qv[h], zero, _CMP_GT_OQ)));
+    }
+    return all_set(positive);
+}
+
+AVX2 size_t
+singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                        size_t i, singdiv__sum lanes[8])
+{
+    pair4 cv = pair_broadcast(c);
+    lanes8 acc = lanes_load(lanes);
+
+    for (; i + 8 <= n; i += 8) {
+        __m256d pv[2], qv[2], a[2], b[2], d[2], term[2];
+
+        if (!block_positive(p + i, q + i, pv, qv)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
+        }
+        if (!deviance8(a, b, d, term)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            neumaier_add(&acc.sum[h], &acc.comp[h], term[h]);
+        }
+    }
+    lanes_store(&acc, lanes);
+    return i;
+}
+
+AVX2 size_t
+singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
+                        size_t i, singdiv__sum lanes[8])
+{
+    pair4 cv = pair_broadcast(c);
+    lanes8 acc = lanes_load(lanes);
+    __m256d half = _mm256_set1_pd(0.5);
+    __m256d minus_half = _mm256_set1_pd(-0.5);
+
+    for (; i + 8 <= n; i += 8) {
+        __m256d pv[2], qv[2], a[2], b[2], m[2], d[2], hd[2], mhd[2], ta[2], tb[2];
+
+        if (!block_positive(p + i, q + i, pv, qv)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
+            m[h] = _mm256_mul_pd(half, _mm256_add_pd(a[h], b[h]));
+            hd[h] = _mm256_mul_pd(half, d[h]);
+            mhd[h] = _mm256_mul_pd(minus_half, d[h]);
+        }
+        if (!deviance8(a, m, hd, ta) || !deviance8(b, m, mhd, tb)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            neumaier_add(&acc.sum[h], &acc.comp[h], ta[h]);
+            neumaier_add(&acc.sum[h], &acc.comp[h], tb[h]);
+        }
+    }
+    lanes_store(&acc, lanes);
+    return i;
+}
+
+AVX2 size_t
+singdiv__cross_entropy_blocks_avx2(const singdiv__pair *c, const double *p, const double *q,
+                                   size_t n, size_t i, double inverse_q, singdiv__sum lanes[8])
+{
+    lanes8 acc = lanes_load(lanes);
+    __m256d q_scale = _mm256_set1_pd(c->q.scale);
+    __m256d minus_p_scale = _mm256_set1_pd(-c->p.scale);
+    __m256d half_total = _mm256_set1_pd(0.5 * c->q.total.hi);
+    __m256d inverse = _mm256_set1_pd(inverse_q);
+    __m256d zero = _mm256_setzero_pd();
+
+    for (; i + 8 <= n; i += 8) {
+        __m256d pv[2], share[2];
+        __m256d plain = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+
+        for (int h = 0; h < 2; h++) {
+            __m256d qs = _mm256_mul_pd(_mm256_loadu_pd(q + i + 4 * h), q_scale);
+
+            pv[h] = _mm256_loadu_pd(p + i + 4 * h);
+            share[h] = _mm256_mul_pd(qs, inverse);
+            plain = _mm256_and_pd(plain, _mm256_cmp_pd(pv[h], zero, _CMP_GT_OQ));
+            plain = _mm256_and_pd(plain, _mm256_cmp_pd(qs, half_total, _CMP_LT_OQ));
+            plain = _mm256_and_pd(plain, _mm256_cmp_pd(share[h], _mm256_set1_pd(DBL_MIN),
+                                                       _CMP_GE_OQ));
+        }
+        if (!all_set(plain)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            /* -(p_i s) equals p_i (-s) exactly, s being a power of two. */
+            __m256d weight = _mm256_mul_pd(pv[h], minus_p_scale);
+
+            neumaier_add(&acc.sum[h], &acc.comp[h], _mm256_mul_pd(weight, fastlog4(share[h])));
+        }
+    }
+    lanes_store(&acc, lanes);
+    return i;
+}
+
+#endif /* SINGDIV_HAVE_AVX2_KERNELS */

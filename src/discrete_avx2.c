@@ -220,6 +220,34 @@ block_positive(const double *p, const double *q, __m256d pv[2], __m256d qv[2])
 }
 
 AVX2 size_t
+singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8])
+{
+    lanes8 acc = lanes_load(lanes);
+    __m256d zero = _mm256_setzero_pd();
+    __m256d largest = _mm256_set1_pd(DBL_MAX);
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        __m256d xv[2];
+        __m256d clean = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+
+        for (int h = 0; h < 2; h++) {
+            xv[h] = _mm256_loadu_pd(x + i + 4 * h);
+            clean = _mm256_and_pd(clean, _mm256_cmp_pd(xv[h], zero, _CMP_GE_OQ));
+            clean = _mm256_and_pd(clean, _mm256_cmp_pd(xv[h], largest, _CMP_LE_OQ));
+        }
+        if (!all_set(clean)) {
+            break;
+        }
+        for (int h = 0; h < 2; h++) {
+            neumaier_add(&acc.sum[h], &acc.comp[h], xv[h]);
+        }
+    }
+    lanes_store(&acc, lanes);
+    return i;
+}
+
+AVX2 size_t
 singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
                         size_t i, singdiv__sum lanes[8])
 {

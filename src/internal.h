@@ -123,6 +123,17 @@ singdiv__check_finite(const double *x, size_t n, const char *argument,
                       singdiv_error *err);
 
 /*
+ * Sums the n entries of x into *sum when every entry is finite and >= 0,
+ * and returns 1; returns 0 (with *sum unspecified) when it meets any other
+ * entry. Eight interleaved Neumaier sums, folded into a double-double: the
+ * error is about n eps^2 times the sum, the entries being non-negative.
+ * The AVX2 copy gives the same bits. The fast path of the validators,
+ * which leave every rejection to the entry-by-entry check.
+ */
+int
+singdiv__scan_nonnegative(const double *x, size_t n, singdiv__dd *sum);
+
+/*
  * Checks that the n entries of x are finite and >= 0 and not all zero
  * (SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE with the
  * first offender, then SINGDIV_ERR_ZERO_MASS), and stores their sum in

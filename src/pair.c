@@ -6,47 +6,6 @@
 
 #include "internal.h"
 
-/* Independent Neumaier sums in the fast scan; they hide the latency of the adds. */
-enum { SCAN_LANES = 4 };
-
-/*
- * Sums the n entries of x into *sum when every entry is finite and >= 0,
- * and returns 1; returns 0 (with *sum unspecified) when it meets any other
- * entry. The lanes are Neumaier sums, so the result is as accurate as the
- * validator's double-double sum (error about n eps^2 times the sum, the
- * entries being non-negative) but not always bit-identical to it.
- */
-static int
-scan_nonnegative(const double *x, size_t n, singdiv__dd *sum)
-{
-    singdiv__sum lanes[SCAN_LANES] = { { 0.0, 0.0 } };
-    singdiv__dd total = { 0.0, 0.0 };
-    int clean = 1;
-    size_t i = 0;
-
-    /* A NaN fails both comparisons, and +inf fails the second. */
-    for (; i + SCAN_LANES <= n; i += SCAN_LANES) {
-        for (size_t k = 0; k < SCAN_LANES; k++) {
-            clean &= (x[i + k] >= 0.0) & (x[i + k] <= DBL_MAX);
-            singdiv__sum_add(&lanes[k], x[i + k]);
-        }
-        if (!clean) {
-            return 0;
-        }
-    }
-    for (; i < n; i++) {
-        clean &= (x[i] >= 0.0) & (x[i] <= DBL_MAX);
-        singdiv__sum_add(&lanes[0], x[i]);
-    }
-
-    for (size_t k = 0; k < SCAN_LANES; k++) {
-        singdiv__dd_add(&total, lanes[k].sum);
-        singdiv__dd_add(&total, lanes[k].comp);
-    }
-    *sum = total;
-    return clean;
-}
-
 /*
  * Validates one distribution like singdiv__check_distribution() and stores
  * its exact sum. The fast scan accepts only inputs that are valid beyond
@@ -60,7 +19,7 @@ check_and_sum(const double *x, size_t n, const singdiv_options *resolved,
     singdiv__dd off;
 
     if (x != NULL && n > 0 && singdiv__check_size(n, 1, argument, NULL) == SINGDIV_OK
-        && scan_nonnegative(x, n, sum) && sum->hi > 0.0 && sum->hi <= DBL_MAX) {
+        && singdiv__scan_nonnegative(x, n, sum) && sum->hi > 0.0 && sum->hi <= DBL_MAX) {
         if (resolved->normalize) {
             return SINGDIV_OK;
         }

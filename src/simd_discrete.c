@@ -503,6 +503,79 @@ js_body(const singdiv__pair *c, const double *p, const double *q, size_t n, int 
     return s;
 }
 
+/*
+ * The scan of singdiv__scan_nonnegative_on(): one Neumaier lane per entry
+ * of a block, the AVX2 kernel first when wide is set.
+ */
+SINGDIV_INLINE int
+scan_body(const double *x, size_t n, singdiv__dd *sum, int wide)
+{
+    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
+    singdiv__dd total = { 0.0, 0.0 };
+    int clean = 1;
+    size_t i = 0;
+
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        i = singdiv__scan_blocks_avx2(x, n, lanes);
+    }
+#endif
+    (void)wide;
+    /* A NaN fails both comparisons, and +inf fails the second. */
+    for (; i + LANES <= n; i += LANES) {
+        for (size_t k = 0; k < LANES; k++) {
+            clean &= (x[i + k] >= 0.0) & (x[i + k] <= DBL_MAX);
+            singdiv__sum_add(&lanes[k], x[i + k]);
+        }
+        if (!clean) {
+            return 0;
+        }
+    }
+    for (; i < n; i++) {
+        clean &= (x[i] >= 0.0) & (x[i] <= DBL_MAX);
+        singdiv__sum_add(&lanes[0], x[i]);
+    }
+
+    for (size_t k = 0; k < LANES; k++) {
+        singdiv__dd_add(&total, lanes[k].sum);
+        singdiv__dd_add(&total, lanes[k].comp);
+    }
+    *sum = total;
+    return clean;
+}
+
+static int
+scan_scalar(const double *x, size_t n, singdiv__dd *sum)
+{
+    return scan_body(x, n, sum, 0);
+}
+
+#if SINGDIV_X86_DISPATCH
+SINGDIV_AVX2 static int
+scan_avx2(const double *x, size_t n, singdiv__dd *sum)
+{
+    return scan_body(x, n, sum, 1);
+}
+#endif
+
+int
+singdiv__scan_nonnegative_on(const double *x, size_t n, singdiv__dd *sum, singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    if (singdiv__path_uses_avx2(path)) {
+        return scan_avx2(x, n, sum);
+    }
+#endif
+    (void)path;
+    return scan_scalar(x, n, sum);
+}
+
+int
+singdiv__scan_nonnegative(const double *x, size_t n, singdiv__dd *sum)
+{
+    return singdiv__scan_nonnegative_on(x, n, sum, SINGDIV__PATH_AUTO);
+}
+
 static singdiv__ce_sums
 cross_entropy_scalar(const singdiv__pair *c, const double *p, const double *q, size_t n)
 {

@@ -47,6 +47,10 @@ typedef struct singdiv__kl_sums {
 int
 singdiv__path_uses_avx2(singdiv__path path);
 
+/* singdiv__scan_nonnegative() (internal.h) with the copy chosen by path. */
+int
+singdiv__scan_nonnegative_on(const double *x, size_t n, singdiv__dd *sum, singdiv__path path);
+
 singdiv__ce_sums
 singdiv__cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q,
                             size_t n, singdiv__path path);
@@ -97,6 +101,10 @@ singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
 size_t
 singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
                         size_t i, singdiv__sum lanes[8]);
+
+/* The scan of singdiv__scan_nonnegative() on blocks of eight entries that are all finite and >= 0. */
+size_t
+singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8]);
 
 size_t
 singdiv__cross_entropy_blocks_avx2(const singdiv__pair *c, const double *p, const double *q,

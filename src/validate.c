@@ -114,6 +114,13 @@ singdiv__check_nonnegative(const double *x, size_t n, const char *argument,
 {
     singdiv__dd s = { 0.0, 0.0 };
 
+    /* The fast scan accepts only valid input; every rejection comes from the loop below. */
+    if (singdiv__scan_nonnegative(x, n, &s) && s.hi > 0.0 && s.hi <= DBL_MAX) {
+        *sum = s;
+        return SINGDIV_OK;
+    }
+    s.hi = 0.0;
+    s.lo = 0.0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
 

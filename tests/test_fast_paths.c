@@ -340,6 +340,38 @@ fast_path_on_tiny_shares(void **state)
     }
 }
 
+/*
+ * The validators' scan: the same bits on both paths for every input
+ * family (zeros, subnormals, DBL_MAX included), and on both paths a
+ * rejection of NaN, +inf or a negative entry in any block or in the tail.
+ */
+static void
+scan_paths_agree(void **state)
+{
+    static double p[MAX_N];
+    static double q[MAX_N];
+    const double bad[] = { (double)NAN, HUGE_VAL, -HUGE_VAL, -0x1p-1074, -1.0 };
+    uint64_t rng = SEED + 3;
+
+    (void)state;
+    for (int round = 0; round < 120; round++) {
+        size_t n = fill_family(round % 6, &rng, p, q);
+        singdiv__dd fast = { 0.0, 0.0 };
+        singdiv__dd scalar = { 0.0, 0.0 };
+        int clean_fast = singdiv__scan_nonnegative_on(p, n, &fast, SINGDIV__PATH_AUTO);
+        int clean_scalar = singdiv__scan_nonnegative_on(p, n, &scalar, SINGDIV__PATH_SCALAR);
+
+        assert_int_equal(clean_fast, 1);
+        assert_int_equal(clean_scalar, 1);
+        check_identical(fast.hi, scalar.hi);
+        check_identical(fast.lo, scalar.lo);
+
+        p[next_random(&rng) % n] = bad[round % 5];
+        assert_int_equal(singdiv__scan_nonnegative_on(p, n, &fast, SINGDIV__PATH_AUTO), 0);
+        assert_int_equal(singdiv__scan_nonnegative_on(p, n, &scalar, SINGDIV__PATH_SCALAR), 0);
+    }
+}
+
 static void
 scalar_path_never_uses_avx2(void **state)
 {
@@ -358,6 +390,7 @@ main(void)
         cmocka_unit_test(fast_path_matches_scalar_bit_for_bit),
         cmocka_unit_test(fast_path_on_normalized_input),
         cmocka_unit_test(fast_path_on_tiny_shares),
+        cmocka_unit_test(scan_paths_agree),
         cmocka_unit_test(scalar_path_never_uses_avx2),
     };
 

@@ -114,49 +114,80 @@ fastlog4(__m256d x)
                          _mm256_sub_pd(f, _mm256_sub_pd(half_f2, tail)));
 }
 
-/* singdiv__deviance_factor_n(): 1 + v (1 + v) g(v^2). */
+/* deviance_poly_estrin() of simd_discrete.c on four lanes. */
 AVX2_INLINE __m256d
-deviance_factor4(__m256d v)
+deviance_poly4(__m256d w)
 {
-    __m256d w = _mm256_mul_pd(v, v);
-    __m256d g = _mm256_set1_pd(deviance_poly[0]);
+    const double *c = deviance_poly;
+    __m256d w2 = _mm256_mul_pd(w, w);
+    __m256d w4 = _mm256_mul_pd(w2, w2);
+    __m256d pair[5];
+    __m256d high;
+    __m256d mid;
+    __m256d g;
 
-    for (int i = 1; i < 14; i++) {
-        g = _mm256_fmadd_pd(g, w, _mm256_set1_pd(deviance_poly[i]));
+    for (int j = 0; j < 5; j++) {
+        pair[j] = _mm256_fmadd_pd(_mm256_set1_pd(c[2 * j]), w, _mm256_set1_pd(c[2 * j + 1]));
     }
-    return _mm256_fmadd_pd(_mm256_fmadd_pd(v, v, v), g, _mm256_set1_pd(1.0));
+    high = _mm256_fmadd_pd(pair[0], w2, pair[1]);
+    mid = _mm256_fmadd_pd(pair[2], w2, pair[3]);
+    g = _mm256_fmadd_pd(_mm256_fmadd_pd(high, w4, mid), w2, pair[4]);
+    for (int i = 10; i < 14; i++) {
+        g = _mm256_fmadd_pd(g, w, _mm256_set1_pd(c[i]));
+    }
+    return g;
 }
 
-/* The kernel a log(a / b) - d of deviance_lanes() on eight lanes; returns 0 where that returns 0. */
+/* reducible() of simd_discrete.c on four lanes. */
+AVX2_INLINE __m256d
+reducible4(__m256d x)
+{
+    return _mm256_and_pd(_mm256_cmp_pd(x, _mm256_set1_pd(0x1p-1000), _CMP_GE_OQ),
+                         _mm256_cmp_pd(x, _mm256_set1_pd(0x1p1000), _CMP_LE_OQ));
+}
+
+/* deviance_reduced() of simd_discrete.c on four lanes: both forms, then a select. */
+AVX2_INLINE __m256d
+deviance_reduced4(__m256d a, __m256d b, __m256d d)
+{
+    __m256d sum = _mm256_add_pd(a, b);
+    __m256d near = _mm256_cmp_pd(_mm256_add_pd(vabs(d), vabs(d)), sum, _CMP_LE_OQ);
+    __m256i e = _mm256_srli_epi64(_mm256_add_epi64(_mm256_sub_epi64(_mm256_castpd_si256(a),
+                                                                    _mm256_castpd_si256(b)),
+                                                   _mm256_set1_epi64x(0x4008000000000000)),
+                                  52);
+    __m256d two_k = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_sub_epi64(e, _mm256_set1_epi64x(1)), 52));
+    __m256d k = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(e, _mm256_set1_epi64x(0x4330000000000000))),
+                              _mm256_set1_pd(0x1.0000000000400p+52));
+    __m256d b_k = _mm256_mul_pd(b, two_k);
+    __m256d u = _mm256_div_pd(_mm256_blendv_pd(_mm256_sub_pd(a, b_k), d, near),
+                              _mm256_blendv_pd(_mm256_add_pd(a, b_k), sum, near));
+    __m256d w = _mm256_mul_pd(u, u);
+    __m256d g = deviance_poly4(w);
+    __m256d near_term = _mm256_mul_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(u, u, u), g, _mm256_set1_pd(1.0)),
+                                      _mm256_mul_pd(d, u));
+    __m256d two_u = _mm256_add_pd(u, u);
+    __m256d log_ratio = _mm256_add_pd(
+        _mm256_mul_pd(k, _mm256_set1_pd(fastlog_ln2_head)),
+        _mm256_add_pd(two_u, _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(fastlog_ln2_tail)),
+                                           _mm256_mul_pd(two_u, _mm256_mul_pd(w, g)))));
+    __m256d far_term = _mm256_sub_pd(_mm256_mul_pd(a, log_ratio), d);
+
+    return _mm256_blendv_pd(far_term, near_term, near);
+}
+
+/* deviance_lanes() of simd_discrete.c on eight lanes; returns 0 where that returns 0. */
 AVX2_INLINE int
 deviance8(const __m256d a[2], const __m256d b[2], const __m256d d[2], __m256d term[2])
 {
-    __m256d v[2];
-    __m256d near[2];
-    __m256d r[2];
+    __m256d in_range = _mm256_and_pd(_mm256_and_pd(reducible4(a[0]), reducible4(b[0])),
+                                     _mm256_and_pd(reducible4(a[1]), reducible4(b[1])));
 
-    for (int h = 0; h < 2; h++) {
-        v[h] = _mm256_div_pd(d[h], _mm256_add_pd(a[h], b[h]));
-        near[h] = _mm256_cmp_pd(vabs(v[h]), _mm256_set1_pd(0.5), _CMP_LE_OQ);
-        term[h] = _mm256_mul_pd(deviance_factor4(v[h]), _mm256_mul_pd(d[h], v[h]));
-    }
-    if (all_set(_mm256_and_pd(near[0], near[1]))) {
-        return 1;
+    if (!all_set(in_range)) {
+        return 0;
     }
     for (int h = 0; h < 2; h++) {
-        __m256d normal;
-
-        r[h] = _mm256_div_pd(a[h], b[h]);
-        normal = _mm256_and_pd(_mm256_cmp_pd(r[h], _mm256_set1_pd(DBL_MIN), _CMP_GE_OQ),
-                               _mm256_cmp_pd(r[h], _mm256_set1_pd(DBL_MAX), _CMP_LE_OQ));
-        if (!all_set(normal)) {
-            return 0;
-        }
-    }
-    for (int h = 0; h < 2; h++) {
-        __m256d direct = _mm256_sub_pd(_mm256_mul_pd(a[h], fastlog4(r[h])), d[h]);
-
-        term[h] = _mm256_blendv_pd(direct, term[h], near[h]);
+        term[h] = deviance_reduced4(a[h], b[h], d[h]);
     }
     return 1;
 }

@@ -93,22 +93,6 @@ fold_lanes(const singdiv__sum lanes[LANES])
     return total;
 }
 
-/* Returns condition ? if_true : if_false by bit masks, which vectorises without branches. */
-SINGDIV_INLINE double
-select_double(int condition, double if_true, double if_false)
-{
-    uint64_t mask = (uint64_t)0 - (uint64_t)(condition != 0);
-    uint64_t t;
-    uint64_t f;
-    double result;
-
-    memcpy(&t, &if_true, sizeof t);
-    memcpy(&f, &if_false, sizeof f);
-    t = (t & mask) | (f & ~mask);
-    memcpy(&result, &t, sizeof result);
-    return result;
-}
-
 /* Returns log(x) for finite x > 0: inline where x is normal, libm otherwise. */
 SINGDIV_INLINE double
 log_normal(double x)
@@ -129,13 +113,103 @@ log_share(double x, singdiv__dd total, double inverse_total)
     return log_normal(x * inverse_total);
 }
 
-/* The deviance kernel of deviance_kernel.h for a, b > 0, with the inline logarithm. */
+/*
+ * Returns g(w) of deviance_kernel.h with a shorter dependent chain than
+ * Horner's fourteen steps: the terms of degree 4 to 13 by Estrin's scheme
+ * (pairs, then powers w^2, w^4), and the four leading terms, which carry
+ * the result's digits, by Horner's rule on top, as in deviance_kernel.h.
+ */
+SINGDIV_INLINE double
+deviance_poly_estrin(double w)
+{
+    const double *c = deviance_poly; /* c[13 - j] multiplies w^j */
+    double w2 = w * w;
+    double w4 = w2 * w2;
+    double high = fma(fma(c[0], w, c[1]), w2, fma(c[2], w, c[3]));
+    double mid = fma(fma(c[4], w, c[5]), w2, fma(c[6], w, c[7]));
+    double tail = fma(fma(high, w4, mid), w2, fma(c[8], w, c[9]));
+    double g = tail;
+
+    for (int i = 10; i < 14; i++) {
+        g = fma(g, w, c[i]);
+    }
+    return g;
+}
+
+/*
+ * The range of a and b where deviance_reduced() applies: wide enough for
+ * every entry of the scaled units but a tiny share, narrow enough that
+ * 2^k below stays normal.
+ */
+SINGDIV_INLINE int
+reducible(double x)
+{
+    return x >= 0x1p-1000 && x <= 0x1p1000;
+}
+
+/*
+ * Returns the deviance kernel a log(a / b) - d for a, b in the reducible
+ * range and d = a - b computed without cancellation, with one division.
+ *
+ * Near a = b (2 |d| <= a + b, so |v| <= 1/2 for v = d / (a + b)) it is
+ * the kernel of deviance_kernel.h, d v (1 + v (1 + v) g(v^2)). Elsewhere
+ * k = round(log2(a / b)) comes from the bits of a and b, so that b' = b 2^k
+ * is exact and a / b' lies in [2/3, 3/2]; then a - b' is exact (Sterbenz),
+ * u = (a - b') / (a + b') has |u| <= 1/5, and
+ *     log(a / b) = k log 2 + 2 atanh(u) = k log 2 + 2 u + 2 u w g(w),
+ * w = u^2, with the same polynomial g. There |k| >= 2, so the sum does not
+ * cancel, and a log(a / b) - d cancels at most a factor 2.5.
+ */
+SINGDIV_INLINE double
+deviance_reduced(double a, double b, double d)
+{
+    double sum = a + b;
+    int near = fabs(d) + fabs(d) <= sum;
+    uint64_t bits_a;
+    uint64_t bits_b;
+    uint64_t e;
+    double two_k;
+    double k;
+    double b_k;
+    double u;
+    double w;
+    double g;
+    double two_u;
+    double log_ratio;
+
+    memcpy(&bits_a, &a, sizeof bits_a);
+    memcpy(&bits_b, &b, sizeof bits_b);
+    /* e = k + 1024: adding 2^51 rounds the mantissa difference, 2^62 keeps e positive. */
+    e = (bits_a - bits_b + 0x4008000000000000u) >> 52;
+    bits_b = (e - 1) << 52;
+    memcpy(&two_k, &bits_b, sizeof two_k);
+    e |= 0x4330000000000000u;
+    memcpy(&k, &e, sizeof k);
+    k -= 0x1.0000000000400p+52;
+    b_k = b * two_k;
+
+    u = near ? d / sum : (a - b_k) / (a + b_k);
+    w = u * u;
+    g = deviance_poly_estrin(w);
+    if (near) {
+        return fma(fma(u, u, u), g, 1.0) * (d * u);
+    }
+    two_u = u + u;
+    log_ratio = k * fastlog_ln2_head + (two_u + (k * fastlog_ln2_tail + two_u * (w * g)));
+    return a * log_ratio - d;
+}
+
+/* The deviance kernel of deviance_kernel.h for a, b > 0, with one division where it can. */
 SINGDIV_INLINE double
 deviance(double a, double b, double d)
 {
-    double v = d / (a + b);
+    double v;
     double r;
 
+    if (reducible(a) && reducible(b)) {
+        return deviance_reduced(a, b, d);
+    }
+    v = d / (a + b);
     if (fabs(v) <= 0.5) {
         return (d * v) * singdiv__deviance_factor(v);
     }
@@ -147,43 +221,22 @@ deviance(double a, double b, double d)
 }
 
 /*
- * Returns the kernel for LANES pairs a, b > 0 with the same rounding as
- * deviance(), computing both forms in every lane and selecting, so that
- * the compiler can keep the lanes in vector registers. Returns 0 without
- * writing term when a ratio a / b leaves the normal range.
+ * Returns the kernel for LANES pairs a, b > 0 with the bits of deviance(),
+ * or 0 without writing term when an a or b leaves the reducible range.
  */
 SINGDIV_INLINE int
 deviance_lanes(const double *a, const double *b, const double *d, double *term)
 {
-    double v[LANES];
-    double r[LANES];
-    int far = 0;
-    int normal = 1;
+    int in_range = 1;
 
     for (int k = 0; k < LANES; k++) {
-        v[k] = d[k] / (a[k] + b[k]);
-        far |= !(fabs(v[k]) <= 0.5);
+        in_range &= reducible(a[k]) & reducible(b[k]);
     }
-    singdiv__deviance_factor_n(v, term, LANES);
-    for (int k = 0; k < LANES; k++) {
-        term[k] *= d[k] * v[k];
-    }
-    if (!far) {
-        return 1;
-    }
-
-    for (int k = 0; k < LANES; k++) {
-        r[k] = a[k] / b[k];
-        normal &= r[k] >= DBL_MIN && r[k] <= DBL_MAX;
-    }
-    if (!normal) {
+    if (!in_range) {
         return 0;
     }
-    singdiv__fastlog_n(r, r, LANES);
     for (int k = 0; k < LANES; k++) {
-        double direct = a[k] * r[k] - d[k];
-
-        term[k] = select_double(fabs(v[k]) <= 0.5, term[k], direct);
+        term[k] = deviance_reduced(a[k], b[k], d[k]);
     }
     return 1;
 }

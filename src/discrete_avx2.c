@@ -138,14 +138,6 @@ deviance_poly4(__m256d w)
     return g;
 }
 
-/* reducible() of simd_discrete.c on four lanes. */
-AVX2_INLINE __m256d
-reducible4(__m256d x)
-{
-    return _mm256_and_pd(_mm256_cmp_pd(x, _mm256_set1_pd(0x1p-1000), _CMP_GE_OQ),
-                         _mm256_cmp_pd(x, _mm256_set1_pd(0x1p1000), _CMP_LE_OQ));
-}
-
 /* deviance_reduced() of simd_discrete.c on four lanes: both forms, then a select. */
 AVX2_INLINE __m256d
 deviance_reduced4(__m256d a, __m256d b, __m256d d)
@@ -180,8 +172,11 @@ deviance_reduced4(__m256d a, __m256d b, __m256d d)
 AVX2_INLINE int
 deviance8(const __m256d a[2], const __m256d b[2], const __m256d d[2], __m256d term[2])
 {
-    __m256d in_range = _mm256_and_pd(_mm256_and_pd(reducible4(a[0]), reducible4(b[0])),
-                                     _mm256_and_pd(reducible4(a[1]), reducible4(b[1])));
+    /* reducible() of simd_discrete.c for every lane, on the extremes of the block. */
+    __m256d low = _mm256_min_pd(_mm256_min_pd(a[0], a[1]), _mm256_min_pd(b[0], b[1]));
+    __m256d high = _mm256_max_pd(_mm256_max_pd(a[0], a[1]), _mm256_max_pd(b[0], b[1]));
+    __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(low, _mm256_set1_pd(0x1p-1000), _CMP_GE_OQ),
+                                     _mm256_cmp_pd(high, _mm256_set1_pd(0x1p1000), _CMP_LE_OQ));
 
     if (!all_set(in_range)) {
         return 0;
@@ -234,20 +229,18 @@ cross_terms4(const pair4 *c, __m256d p, __m256d q, __m256d *a, __m256d *b, __m25
                           _mm256_add_pd(_mm256_sub_pd(a_lo, b_lo), tails));
 }
 
-/* Returns 1 when p_i > 0 and q_i > 0 for the eight entries of the block. */
-AVX2_INLINE int
-block_positive(const double *p, const double *q, __m256d pv[2], __m256d qv[2])
+/*
+ * Loads a block of p and q. The kernels skip the portable code's test of
+ * p_i > 0 and q_i > 0: a zero entry gives a = 0 or b = 0, which fails the
+ * range test of deviance8() all the same.
+ */
+AVX2_INLINE void
+block_load(const double *p, const double *q, __m256d pv[2], __m256d qv[2])
 {
-    __m256d zero = _mm256_setzero_pd();
-    __m256d positive = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
-
     for (int h = 0; h < 2; h++) {
         pv[h] = _mm256_loadu_pd(p + 4 * h);
         qv[h] = _mm256_loadu_pd(q + 4 * h);
-        positive = _mm256_and_pd(positive, _mm256_and_pd(_mm256_cmp_pd(pv[h], zero, _CMP_GT_OQ),
-                                                         _mm256_cmp_pd(qv[h], zero, _CMP_GT_OQ)));
     }
-    return all_set(positive);
 }
 
 AVX2 size_t
@@ -288,9 +281,7 @@ singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
     for (; i + 8 <= n; i += 8) {
         __m256d pv[2], qv[2], a[2], b[2], d[2], term[2];
 
-        if (!block_positive(p + i, q + i, pv, qv)) {
-            break;
-        }
+        block_load(p + i, q + i, pv, qv);
         for (int h = 0; h < 2; h++) {
             cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
         }
@@ -317,9 +308,7 @@ singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
     for (; i + 8 <= n; i += 8) {
         __m256d pv[2], qv[2], a[2], b[2], m[2], d[2], hd[2], mhd[2], ta[2], tb[2];
 
-        if (!block_positive(p + i, q + i, pv, qv)) {
-            break;
-        }
+        block_load(p + i, q + i, pv, qv);
         for (int h = 0; h < 2; h++) {
             cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
             m[h] = _mm256_mul_pd(half, _mm256_add_pd(a[h], b[h]));

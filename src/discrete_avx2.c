@@ -100,13 +100,16 @@ fastlog4(__m256d x)
     __m256d f = _mm256_sub_pd(m, _mm256_set1_pd(1.0));
     __m256d s = _mm256_div_pd(f, _mm256_add_pd(_mm256_set1_pd(2.0), f));
     __m256d z = _mm256_mul_pd(s, s);
-    __m256d r = _mm256_set1_pd(fastlog_poly[0]);
+    __m256d z2 = _mm256_mul_pd(z, z);
+    const double *c = fastlog_poly;
+    __m256d r = _mm256_fmadd_pd(
+        _mm256_fmadd_pd(_mm256_set1_pd(c[0]), z2, _mm256_fmadd_pd(_mm256_set1_pd(c[1]), z, _mm256_set1_pd(c[2]))),
+        _mm256_mul_pd(z2, z2),
+        _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(c[3]), z, _mm256_set1_pd(c[4])), z2,
+                        _mm256_fmadd_pd(_mm256_set1_pd(c[5]), z, _mm256_set1_pd(c[6]))));
     __m256d half_f2;
     __m256d tail;
 
-    for (int i = 1; i < 7; i++) {
-        r = _mm256_fmadd_pd(r, z, _mm256_set1_pd(fastlog_poly[i]));
-    }
     half_f2 = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), f), f);
     tail = _mm256_add_pd(_mm256_mul_pd(s, _mm256_add_pd(half_f2, _mm256_mul_pd(r, z))),
                          _mm256_mul_pd(k, _mm256_set1_pd(fastlog_ln2_tail)));

@@ -74,15 +74,16 @@ singdiv__fastlog_offset_n(const double *x, double exponent_offset, double *out, 
         k[j] = (k_biased - 0x1.00000000003ffp+52) + exponent_offset;
         f[j] = m - 1.0;
     }
+    /* P(z) by Estrin's scheme (pairs, then z^2 and z^4): three dependent fma steps instead of six. */
     for (int j = 0; j < count; j++) {
+        const double *c = fastlog_poly; /* c[6 - i] multiplies z^i */
+        double z2;
+
         s[j] = f[j] / (2.0 + f[j]);
         z[j] = s[j] * s[j];
-        r[j] = fastlog_poly[0];
-    }
-    for (int i = 1; i < 7; i++) {
-        for (int j = 0; j < count; j++) {
-            r[j] = fma(r[j], z[j], fastlog_poly[i]);
-        }
+        z2 = z[j] * z[j];
+        r[j] = fma(fma(c[0], z2, fma(c[1], z[j], c[2])), z2 * z2,
+                   fma(fma(c[3], z[j], c[4]), z2, fma(c[5], z[j], c[6])));
     }
     for (int j = 0; j < count; j++) {
         double half_f2 = 0.5 * f[j] * f[j];

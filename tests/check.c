@@ -98,3 +98,14 @@ check_size_impl(size_t actual, size_t expected, const char *file, int line)
         _fail(file, line);
     }
 }
+
+singdiv_options
+options_with(int normalize, double base)
+{
+    singdiv_options opt;
+
+    singdiv_options_init(&opt);
+    opt.normalize = normalize;
+    opt.base = base;
+    return opt;
+}

@@ -48,4 +48,7 @@ void check_size_impl(size_t actual, size_t expected, const char *file, int line)
 #define check_size(actual, expected) \
     check_size_impl((actual), (expected), __FILE__, __LINE__)
 
+/* Returns the default options with normalize and base set. */
+singdiv_options options_with(int normalize, double base);
+
 #endif /* SINGDIV_TESTS_CHECK_H */

@@ -15,17 +15,6 @@ static const double ln3 = 0x1.193ea7aad030bp+0;
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static singdiv_options
-options_with(int normalize, double base)
-{
-    singdiv_options opt;
-
-    singdiv_options_init(&opt);
-    opt.normalize = normalize;
-    opt.base = base;
-    return opt;
-}
-
 static void
 options_init_sets_defaults(void **state)
 {

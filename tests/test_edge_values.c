@@ -13,17 +13,6 @@
 /* The bound of singdiv/discrete.h, in ulp. */
 #define MAX_ULP 4.0
 
-static singdiv_options
-options_with(int normalize, double base)
-{
-    singdiv_options opt;
-
-    singdiv_options_init(&opt);
-    opt.normalize = normalize;
-    opt.base = base;
-    return opt;
-}
-
 /*
  * p = q = (DBL_MAX, 2^-1022) as counts: the second share is about 2^-2046
  * and its scaled entry is 0. H = -x1 log x1 - x2 log x2 = 1.755e-613

@@ -8,17 +8,6 @@
 
 #include "check.h"
 
-static singdiv_options
-options_with(int normalize, double base)
-{
-    singdiv_options opt;
-
-    singdiv_options_init(&opt);
-    opt.normalize = normalize;
-    opt.base = base;
-    return opt;
-}
-
 /* q sums to 0.6: strict mode rejects it; normalising gives KL(u||u) = 0 exactly. */
 static void
 k01_unnormalised_q_is_rejected(void **state)

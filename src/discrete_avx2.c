@@ -25,23 +25,29 @@
 #define AVX2 __attribute__((target("avx2,fma")))
 #define AVX2_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
 
-/* The eight Neumaier lanes of a pass, as two registers of sums and two of corrections. */
+/*
+ * The eight Neumaier lanes of a pass: sum_low and comp_low for the first
+ * four entries of a block, sum_high and comp_high for the other four.
+ * Named members rather than arrays, and no loops over the two halves, so
+ * that -O2 keeps everything in registers without unrolling.
+ */
 typedef struct lanes8 {
-    __m256d sum[2];
-    __m256d comp[2];
+    __m256d sum_low;
+    __m256d comp_low;
+    __m256d sum_high;
+    __m256d comp_high;
 } lanes8;
 
 AVX2_INLINE lanes8
 lanes_load(const singdiv__sum lanes[8])
 {
     lanes8 v;
+    const singdiv__sum *l = lanes;
 
-    for (int h = 0; h < 2; h++) {
-        const singdiv__sum *l = lanes + 4 * h;
-
-        v.sum[h] = _mm256_setr_pd(l[0].sum, l[1].sum, l[2].sum, l[3].sum);
-        v.comp[h] = _mm256_setr_pd(l[0].comp, l[1].comp, l[2].comp, l[3].comp);
-    }
+    v.sum_low = _mm256_setr_pd(l[0].sum, l[1].sum, l[2].sum, l[3].sum);
+    v.comp_low = _mm256_setr_pd(l[0].comp, l[1].comp, l[2].comp, l[3].comp);
+    v.sum_high = _mm256_setr_pd(l[4].sum, l[5].sum, l[6].sum, l[7].sum);
+    v.comp_high = _mm256_setr_pd(l[4].comp, l[5].comp, l[6].comp, l[7].comp);
     return v;
 }
 
@@ -51,10 +57,10 @@ lanes_store(const lanes8 *v, singdiv__sum lanes[8])
     double sum[8];
     double comp[8];
 
-    _mm256_storeu_pd(sum, v->sum[0]);
-    _mm256_storeu_pd(sum + 4, v->sum[1]);
-    _mm256_storeu_pd(comp, v->comp[0]);
-    _mm256_storeu_pd(comp + 4, v->comp[1]);
+    _mm256_storeu_pd(sum, v->sum_low);
+    _mm256_storeu_pd(sum + 4, v->sum_high);
+    _mm256_storeu_pd(comp, v->comp_low);
+    _mm256_storeu_pd(comp + 4, v->comp_high);
     for (int k = 0; k < 8; k++) {
         lanes[k].sum = sum[k];
         lanes[k].comp = comp[k];
@@ -78,6 +84,14 @@ neumaier_add(__m256d *sum, __m256d *comp, __m256d x)
 
     *comp = _mm256_add_pd(*comp, _mm256_blendv_pd(if_x, if_sum, big_sum));
     *sum = t;
+}
+
+/* Adds the eight terms of a block to the lanes. */
+AVX2_INLINE void
+lanes_add(lanes8 *acc, __m256d low, __m256d high)
+{
+    neumaier_add(&acc->sum_low, &acc->comp_low, low);
+    neumaier_add(&acc->sum_high, &acc->comp_high, high);
 }
 
 /* Returns 1 when every lane of the mask is set. */
@@ -117,6 +131,20 @@ fastlog4(__m256d x)
                          _mm256_sub_pd(f, _mm256_sub_pd(half_f2, tail)));
 }
 
+/* Returns c * w + d for the constants c and d. */
+AVX2_INLINE __m256d
+pair_term(double c, __m256d w, double d)
+{
+    return _mm256_fmadd_pd(_mm256_set1_pd(c), w, _mm256_set1_pd(d));
+}
+
+/* Returns g * w + c for the constant c. */
+AVX2_INLINE __m256d
+horner_step(__m256d g, __m256d w, double c)
+{
+    return _mm256_fmadd_pd(g, w, _mm256_set1_pd(c));
+}
+
 /* deviance_poly_estrin() of simd_discrete.c on four lanes. */
 AVX2_INLINE __m256d
 deviance_poly4(__m256d w)
@@ -124,21 +152,14 @@ deviance_poly4(__m256d w)
     const double *c = deviance_poly;
     __m256d w2 = _mm256_mul_pd(w, w);
     __m256d w4 = _mm256_mul_pd(w2, w2);
-    __m256d pair[5];
-    __m256d high;
-    __m256d mid;
-    __m256d g;
+    __m256d high = _mm256_fmadd_pd(pair_term(c[0], w, c[1]), w2, pair_term(c[2], w, c[3]));
+    __m256d mid = _mm256_fmadd_pd(pair_term(c[4], w, c[5]), w2, pair_term(c[6], w, c[7]));
+    __m256d g = _mm256_fmadd_pd(_mm256_fmadd_pd(high, w4, mid), w2, pair_term(c[8], w, c[9]));
 
-    for (int j = 0; j < 5; j++) {
-        pair[j] = _mm256_fmadd_pd(_mm256_set1_pd(c[2 * j]), w, _mm256_set1_pd(c[2 * j + 1]));
-    }
-    high = _mm256_fmadd_pd(pair[0], w2, pair[1]);
-    mid = _mm256_fmadd_pd(pair[2], w2, pair[3]);
-    g = _mm256_fmadd_pd(_mm256_fmadd_pd(high, w4, mid), w2, pair[4]);
-    for (int i = 10; i < 14; i++) {
-        g = _mm256_fmadd_pd(g, w, _mm256_set1_pd(c[i]));
-    }
-    return g;
+    g = horner_step(g, w, c[10]);
+    g = horner_step(g, w, c[11]);
+    g = horner_step(g, w, c[12]);
+    return horner_step(g, w, c[13]);
 }
 
 /* deviance_reduced() of simd_discrete.c on four lanes: both forms, then a select. */
@@ -171,23 +192,18 @@ deviance_reduced4(__m256d a, __m256d b, __m256d d)
     return _mm256_blendv_pd(far_term, near_term, near);
 }
 
-/* deviance_lanes() of simd_discrete.c on eight lanes; returns 0 where that returns 0. */
+/*
+ * Returns 1 when every lane of the four registers is in the reducible range
+ * of simd_discrete.c, tested on the extremes of the block.
+ */
 AVX2_INLINE int
-deviance8(const __m256d a[2], const __m256d b[2], const __m256d d[2], __m256d term[2])
+all_reducible(__m256d a_low, __m256d a_high, __m256d b_low, __m256d b_high)
 {
-    /* reducible() of simd_discrete.c for every lane, on the extremes of the block. */
-    __m256d low = _mm256_min_pd(_mm256_min_pd(a[0], a[1]), _mm256_min_pd(b[0], b[1]));
-    __m256d high = _mm256_max_pd(_mm256_max_pd(a[0], a[1]), _mm256_max_pd(b[0], b[1]));
-    __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(low, _mm256_set1_pd(0x1p-1000), _CMP_GE_OQ),
-                                     _mm256_cmp_pd(high, _mm256_set1_pd(0x1p1000), _CMP_LE_OQ));
+    __m256d low = _mm256_min_pd(_mm256_min_pd(a_low, a_high), _mm256_min_pd(b_low, b_high));
+    __m256d high = _mm256_max_pd(_mm256_max_pd(a_low, a_high), _mm256_max_pd(b_low, b_high));
 
-    if (!all_set(in_range)) {
-        return 0;
-    }
-    for (int h = 0; h < 2; h++) {
-        term[h] = deviance_reduced4(a[h], b[h], d[h]);
-    }
-    return 1;
+    return all_set(_mm256_and_pd(_mm256_cmp_pd(low, _mm256_set1_pd(0x1p-1000), _CMP_GE_OQ),
+                                 _mm256_cmp_pd(high, _mm256_set1_pd(0x1p1000), _CMP_LE_OQ)));
 }
 
 /* The scaled sums of a pair, broadcast. */
@@ -215,60 +231,63 @@ pair_broadcast(const singdiv__pair *c)
 }
 
 /* singdiv__cross_terms_of() on four entries: a = p_i Q, b = q_i P and a - b. */
-AVX2_INLINE void
-cross_terms4(const pair4 *c, __m256d p, __m256d q, __m256d *a, __m256d *b, __m256d *diff)
+typedef struct cross4 {
+    __m256d a;
+    __m256d b;
+    __m256d diff;
+} cross4;
+
+/*
+ * Returns the cross terms of the four entries at p and q. The kernels skip
+ * the portable code's test of p_i > 0 and q_i > 0: a zero entry gives
+ * a = 0 or b = 0, which fails the range test all the same.
+ */
+AVX2_INLINE cross4
+cross_terms4(const pair4 *c, const double *p, const double *q)
 {
-    __m256d ps = _mm256_mul_pd(p, c->p_scale);
-    __m256d qs = _mm256_mul_pd(q, c->q_scale);
+    __m256d ps = _mm256_mul_pd(_mm256_loadu_pd(p), c->p_scale);
+    __m256d qs = _mm256_mul_pd(_mm256_loadu_pd(q), c->q_scale);
     __m256d a_hi = _mm256_mul_pd(ps, c->q_hi);
     __m256d b_hi = _mm256_mul_pd(qs, c->p_hi);
     __m256d a_lo = _mm256_fmsub_pd(ps, c->q_hi, a_hi);
     __m256d b_lo = _mm256_fmsub_pd(qs, c->p_hi, b_hi);
     __m256d tails = _mm256_sub_pd(_mm256_mul_pd(ps, c->q_lo), _mm256_mul_pd(qs, c->p_lo));
+    cross4 t;
 
-    *a = a_hi;
-    *b = b_hi;
-    *diff = _mm256_add_pd(_mm256_sub_pd(a_hi, b_hi),
-                          _mm256_add_pd(_mm256_sub_pd(a_lo, b_lo), tails));
+    t.a = a_hi;
+    t.b = b_hi;
+    t.diff = _mm256_add_pd(_mm256_sub_pd(a_hi, b_hi), _mm256_add_pd(_mm256_sub_pd(a_lo, b_lo), tails));
+    return t;
 }
 
-/*
- * Loads a block of p and q. The kernels skip the portable code's test of
- * p_i > 0 and q_i > 0: a zero entry gives a = 0 or b = 0, which fails the
- * range test of deviance8() all the same.
- */
-AVX2_INLINE void
-block_load(const double *p, const double *q, __m256d pv[2], __m256d qv[2])
+/* Returns 1 when the eight entries at x are finite and >= 0. */
+AVX2_INLINE int
+all_clean(__m256d low, __m256d high)
 {
-    for (int h = 0; h < 2; h++) {
-        pv[h] = _mm256_loadu_pd(p + 4 * h);
-        qv[h] = _mm256_loadu_pd(q + 4 * h);
-    }
+    __m256d zero = _mm256_setzero_pd();
+    __m256d largest = _mm256_set1_pd(DBL_MAX);
+    __m256d clean_low = _mm256_and_pd(_mm256_cmp_pd(low, zero, _CMP_GE_OQ),
+                                      _mm256_cmp_pd(low, largest, _CMP_LE_OQ));
+    __m256d clean_high = _mm256_and_pd(_mm256_cmp_pd(high, zero, _CMP_GE_OQ),
+                                       _mm256_cmp_pd(high, largest, _CMP_LE_OQ));
+
+    return all_set(_mm256_and_pd(clean_low, clean_high));
 }
 
 AVX2 size_t
 singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8])
 {
     lanes8 acc = lanes_load(lanes);
-    __m256d zero = _mm256_setzero_pd();
-    __m256d largest = _mm256_set1_pd(DBL_MAX);
     size_t i = 0;
 
     for (; i + 8 <= n; i += 8) {
-        __m256d xv[2];
-        __m256d clean = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+        __m256d low = _mm256_loadu_pd(x + i);
+        __m256d high = _mm256_loadu_pd(x + i + 4);
 
-        for (int h = 0; h < 2; h++) {
-            xv[h] = _mm256_loadu_pd(x + i + 4 * h);
-            clean = _mm256_and_pd(clean, _mm256_cmp_pd(xv[h], zero, _CMP_GE_OQ));
-            clean = _mm256_and_pd(clean, _mm256_cmp_pd(xv[h], largest, _CMP_LE_OQ));
-        }
-        if (!all_set(clean)) {
+        if (!all_clean(low, high)) {
             break;
         }
-        for (int h = 0; h < 2; h++) {
-            neumaier_add(&acc.sum[h], &acc.comp[h], xv[h]);
-        }
+        lanes_add(&acc, low, high);
     }
     lanes_store(&acc, lanes);
     return i;
@@ -282,23 +301,39 @@ singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
     lanes8 acc = lanes_load(lanes);
 
     for (; i + 8 <= n; i += 8) {
-        __m256d pv[2], qv[2], a[2], b[2], d[2], term[2];
+        cross4 low = cross_terms4(&cv, p + i, q + i);
+        cross4 high = cross_terms4(&cv, p + i + 4, q + i + 4);
 
-        block_load(p + i, q + i, pv, qv);
-        for (int h = 0; h < 2; h++) {
-            cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
-        }
-        if (!deviance8(a, b, d, term)) {
+        if (!all_reducible(low.a, high.a, low.b, high.b)) {
             break;
         }
-        for (int h = 0; h < 2; h++) {
-            neumaier_add(&acc.sum[h], &acc.comp[h], term[h]);
-        }
+        lanes_add(&acc, deviance_reduced4(low.a, low.b, low.diff),
+                  deviance_reduced4(high.a, high.b, high.diff));
     }
     lanes_store(&acc, lanes);
     return i;
 }
 
+/*
+ * Adds the two JS halves of a block: each is the kernel against
+ * m = (a + b) / 2 with a - m = (a - b) / 2. All four terms come first,
+ * then the adds; interleaving them spilled registers and cost about 10%.
+ */
+AVX2_INLINE void
+js_add(lanes8 *acc, const cross4 *low, const cross4 *high, __m256d m_low, __m256d m_high)
+{
+    __m256d half = _mm256_set1_pd(0.5);
+    __m256d minus_half = _mm256_set1_pd(-0.5);
+    __m256d a_low = deviance_reduced4(low->a, m_low, _mm256_mul_pd(half, low->diff));
+    __m256d a_high = deviance_reduced4(high->a, m_high, _mm256_mul_pd(half, high->diff));
+    __m256d b_low = deviance_reduced4(low->b, m_low, _mm256_mul_pd(minus_half, low->diff));
+    __m256d b_high = deviance_reduced4(high->b, m_high, _mm256_mul_pd(minus_half, high->diff));
+
+    lanes_add(acc, a_low, a_high);
+    lanes_add(acc, b_low, b_high);
+}
+
+/* The two JS terms of an entry go into its lane, the half of a first. */
 AVX2 size_t
 singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q, size_t n,
                         size_t i, singdiv__sum lanes[8])
@@ -306,25 +341,18 @@ singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
     pair4 cv = pair_broadcast(c);
     lanes8 acc = lanes_load(lanes);
     __m256d half = _mm256_set1_pd(0.5);
-    __m256d minus_half = _mm256_set1_pd(-0.5);
 
     for (; i + 8 <= n; i += 8) {
-        __m256d pv[2], qv[2], a[2], b[2], m[2], d[2], hd[2], mhd[2], ta[2], tb[2];
+        cross4 low = cross_terms4(&cv, p + i, q + i);
+        cross4 high = cross_terms4(&cv, p + i + 4, q + i + 4);
+        __m256d m_low = _mm256_mul_pd(half, _mm256_add_pd(low.a, low.b));
+        __m256d m_high = _mm256_mul_pd(half, _mm256_add_pd(high.a, high.b));
 
-        block_load(p + i, q + i, pv, qv);
-        for (int h = 0; h < 2; h++) {
-            cross_terms4(&cv, pv[h], qv[h], &a[h], &b[h], &d[h]);
-            m[h] = _mm256_mul_pd(half, _mm256_add_pd(a[h], b[h]));
-            hd[h] = _mm256_mul_pd(half, d[h]);
-            mhd[h] = _mm256_mul_pd(minus_half, d[h]);
-        }
-        if (!deviance8(a, m, hd, ta) || !deviance8(b, m, mhd, tb)) {
+        if (!all_reducible(low.a, high.a, m_low, m_high)
+            || !all_reducible(low.b, high.b, m_low, m_high)) {
             break;
         }
-        for (int h = 0; h < 2; h++) {
-            neumaier_add(&acc.sum[h], &acc.comp[h], ta[h]);
-            neumaier_add(&acc.sum[h], &acc.comp[h], tb[h]);
-        }
+        js_add(&acc, &low, &high, m_low, m_high);
     }
     lanes_store(&acc, lanes);
     return i;
@@ -340,30 +368,29 @@ singdiv__cross_entropy_blocks_avx2(const singdiv__pair *c, const double *p, cons
     __m256d half_total = _mm256_set1_pd(0.5 * c->q.total.hi);
     __m256d inverse = _mm256_set1_pd(inverse_q);
     __m256d zero = _mm256_setzero_pd();
+    __m256d smallest = _mm256_set1_pd(DBL_MIN);
 
     for (; i + 8 <= n; i += 8) {
-        __m256d pv[2], share[2];
-        __m256d plain = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+        __m256d p_low = _mm256_loadu_pd(p + i);
+        __m256d p_high = _mm256_loadu_pd(p + i + 4);
+        __m256d qs_low = _mm256_mul_pd(_mm256_loadu_pd(q + i), q_scale);
+        __m256d qs_high = _mm256_mul_pd(_mm256_loadu_pd(q + i + 4), q_scale);
+        __m256d share_low = _mm256_mul_pd(qs_low, inverse);
+        __m256d share_high = _mm256_mul_pd(qs_high, inverse);
+        /* The portable test per entry: p_i > 0, q_i s < Q / 2 and a normal share. */
+        __m256d p_min = _mm256_min_pd(p_low, p_high);
+        __m256d qs_max = _mm256_max_pd(qs_low, qs_high);
+        __m256d share_min = _mm256_min_pd(share_low, share_high);
+        __m256d plain = _mm256_and_pd(_mm256_cmp_pd(p_min, zero, _CMP_GT_OQ),
+                                      _mm256_and_pd(_mm256_cmp_pd(qs_max, half_total, _CMP_LT_OQ),
+                                                    _mm256_cmp_pd(share_min, smallest, _CMP_GE_OQ)));
 
-        for (int h = 0; h < 2; h++) {
-            __m256d qs = _mm256_mul_pd(_mm256_loadu_pd(q + i + 4 * h), q_scale);
-
-            pv[h] = _mm256_loadu_pd(p + i + 4 * h);
-            share[h] = _mm256_mul_pd(qs, inverse);
-            plain = _mm256_and_pd(plain, _mm256_cmp_pd(pv[h], zero, _CMP_GT_OQ));
-            plain = _mm256_and_pd(plain, _mm256_cmp_pd(qs, half_total, _CMP_LT_OQ));
-            plain = _mm256_and_pd(plain, _mm256_cmp_pd(share[h], _mm256_set1_pd(DBL_MIN),
-                                                       _CMP_GE_OQ));
-        }
         if (!all_set(plain)) {
             break;
         }
-        for (int h = 0; h < 2; h++) {
-            /* -(p_i s) equals p_i (-s) exactly, s being a power of two. */
-            __m256d weight = _mm256_mul_pd(pv[h], minus_p_scale);
-
-            neumaier_add(&acc.sum[h], &acc.comp[h], _mm256_mul_pd(weight, fastlog4(share[h])));
-        }
+        /* -(p_i s) equals p_i (-s) exactly, s being a power of two. */
+        lanes_add(&acc, _mm256_mul_pd(_mm256_mul_pd(p_low, minus_p_scale), fastlog4(share_low)),
+                  _mm256_mul_pd(_mm256_mul_pd(p_high, minus_p_scale), fastlog4(share_high)));
     }
     lanes_store(&acc, lanes);
     return i;

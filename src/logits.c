@@ -236,6 +236,31 @@ typedef struct ce_sums {
     int overflow; /* some -p_i s_i, or their sum, exceeds DBL_MAX */
 } ce_sums;
 
+/*
+ * Returns -p_i s_i in scaled units, with s_i = (x - max) / T, when the
+ * share p * scale is below DBL_MIN or s_i is below -DBL_MAX. The mantissas
+ * and the exponents are multiplied apart, so that neither the underflow of
+ * the share nor the overflow of s_i turns a finite product into 0 or NaN.
+ */
+static double
+wide_gap_term(double p, double scale, double x, double max, double temperature)
+{
+    double d = max - x;
+    int halved = 0;
+    int ep, es, ed, et;
+    double mp, ms, md, mt;
+
+    if (isinf(d)) {
+        d = 0.5 * max - 0.5 * x;
+        halved = 1;
+    }
+    mp = frexp(p, &ep);
+    ms = frexp(scale, &es);
+    md = frexp(d, &ed);
+    mt = frexp(temperature, &et);
+    return ldexp(mp * ms * md / mt, ep + es + ed + halved - et);
+}
+
 static ce_sums
 cross_entropy_pass(const logits_problem *c, const double *p, const double *logits,
                    size_t k, double temperature)
@@ -260,8 +285,13 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
             singdiv__sum_add(&s.rest, e);
         }
         if (p[i] > 0.0) {
+            double term = -ps * (gap.hi + gap.lo);
+
+            if (ps < DBL_MIN || isinf(gap.hi)) {
+                term = wide_gap_term(p[i], c->p.scale, logits[i], c->scan.max, temperature);
+            }
             singdiv__sum_add(&s.covered, ps);
-            add_nonnegative(&s.gap, -ps * (gap.hi + gap.lo), &s.overflow);
+            add_nonnegative(&s.gap, term, &s.overflow);
         } else {
             singdiv__sum_add(&s.reverse, e);
             s.reverse_count++;

@@ -361,6 +361,36 @@ subnormal_target_entry_stays_finite(void **state)
     check_ulp(r.value, log(2.0), 1.0);
 }
 
+/*
+ * A target share p_0 / P that underflows in scaled units, on a logit whose
+ * gap s_0 = (l_0 - max) / T is huge: the term p_0 / P * |s_0| is finite.
+ * With L = log1p(exp(s_0)) = 0 in double, CE = p_0 / P * |s_0| exactly up to
+ * the relative 2^-1145 of P = p_1 (1 + p_0 / p_1).
+ */
+static void
+underflowed_share_on_huge_gap(void **state)
+{
+    static const double p_min[2] = { 0x1p-1022, 0x1p123 };
+    static const double p_true_min[2] = { 0x1p-1074, 0x1p8 };
+    static const double gap_overflows[2] = { -8.0, 0.0 };
+    static const double gap_finite[2] = { -0x1p1000, 0.0 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    /* s_0 = -8 / 2^-1060 = -2^1063 overflows; CE = 2^-1145 * 2^1063 = 2^-82. */
+    check_status(singdiv_logits_cross_entropy(p_min, gap_overflows, 2, 0x1p-1060, &opt, &r),
+                 SINGDIV_OK);
+    check_ulp(r.value, 0x1p-82, 4.0);
+    check_size(r.violating_count, 0);
+    /* p_0 / P = 2^-1082 underflows to 0; CE = 2^-1082 * 2^1000 = 2^-82. */
+    check_status(singdiv_logits_cross_entropy(p_true_min, gap_finite, 2, 1.0, &opt, &r),
+                 SINGDIV_OK);
+    check_ulp(r.value, 0x1p-82, 4.0);
+}
+
 /* log-sum-exp of equal logits c is c + log k; -inf entries add nothing. */
 static void
 logsumexp_closed_forms(void **state)
@@ -640,6 +670,7 @@ main(void)
         cmocka_unit_test(kl_between_softmaxes),
         cmocka_unit_test(huge_logits_and_extreme_temperatures),
         cmocka_unit_test(subnormal_target_entry_stays_finite),
+        cmocka_unit_test(underflowed_share_on_huge_gap),
         cmocka_unit_test(logsumexp_closed_forms),
         cmocka_unit_test(index_target_equals_one_hot),
         cmocka_unit_test(base_two_gives_bits),

@@ -6,13 +6,26 @@
 
 #include "contrastive_internal.h"
 
+/* Returns t s + b as a double-double, or NaN parts when an intermediate overflows. */
+static singdiv__dd
+logit_parts(double t, double s, double b)
+{
+    singdiv__dd p = singdiv__two_prod(t, s);
+    singdiv__dd x = singdiv__two_sum(p.hi, b);
+
+    x.lo += p.lo;
+    if (!isfinite(p.hi)) {
+        x.lo = (double)NAN;
+    }
+    return x;
+}
+
 /* Returns x = t s + b as a double-double; +-inf when the exact x is beyond +-DBL_MAX. */
 static singdiv__dd
 pair_logit(double t, double s, double b)
 {
     double rounded = fma(t, s, b);
     double factor = 1.0;
-    singdiv__dd p;
     singdiv__dd x;
     double hi;
 
@@ -21,15 +34,16 @@ pair_logit(double t, double s, double b)
         x.lo = 0.0;
         return x;
     }
-    p = singdiv__two_prod(t, s);
-    if (isinf(p.hi)) {
-        /* t s overflows but b brings the sum back in range: work in halves. */
-        p = singdiv__two_prod(0.5 * t, s);
-        b *= 0.5;
+    x = logit_parts(t, s, b);
+    if (!(isfinite(x.hi) && isfinite(x.lo))) {
+        /*
+         * t s, or an intermediate of TwoSum (such as (t s + b) - t s when
+         * both are near DBL_MAX), overflows although t s + b is finite:
+         * the halves stay in range and the halving is exact.
+         */
+        x = logit_parts(0.5 * t, s, 0.5 * b);
         factor = 2.0;
     }
-    x = singdiv__two_sum(p.hi, b);
-    x.lo += p.lo;
     /* Renormalise: after cancellation p.lo can exceed half an ulp of x.hi. */
     hi = x.hi + x.lo;
     x.lo -= hi - x.hi;

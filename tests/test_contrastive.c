@@ -894,6 +894,30 @@ sigmoid_masked_negative_adds_zero(void **state)
     check_size(r.masked_positives, 0);
 }
 
+/*
+ * t = b = DBL_MAX and every s_ij = s in [-1/2, -1/4]: x = (1 + s) DBL_MAX is
+ * finite, but the TwoSum of t s and b can overflow inside. Positives give
+ * softplus(-x) = 0 and negatives softplus(x) = x, so over the 2 x 2 pairs
+ * the loss is x / 2, the positive loss 0 and the negative loss x.
+ */
+static void
+sigmoid_logit_near_dbl_max_is_finite(void **state)
+{
+    static const double shares[5] = { -0.5, -0.46875, -0.4375, -0.375, -0.3125 };
+    singdiv_sigmoid_report r;
+
+    (void)state;
+    for (size_t c = 0; c < 5; c++) {
+        double s[4] = { shares[c], shares[c], shares[c], shares[c] };
+        double x = (1.0 + shares[c]) * DBL_MAX;
+
+        check_status(singdiv_sigmoid_loss_matrix(s, 2, DBL_MAX, DBL_MAX, &r), SINGDIV_OK);
+        check_ulp(r.loss, x / 2.0, 4.0);
+        check_identical(r.positive_loss, 0.0);
+        check_ulp(r.negative_loss, x, 4.0);
+    }
+}
+
 static void
 sigmoid_masked_positive_is_infinite(void **state)
 {
@@ -1200,6 +1224,7 @@ main(void)
         cmocka_unit_test(extreme_row_scales_are_exact),
         cmocka_unit_test(losses_match_references),
         cmocka_unit_test(sigmoid_masked_negative_adds_zero),
+        cmocka_unit_test(sigmoid_logit_near_dbl_max_is_finite),
         cmocka_unit_test(sigmoid_masked_positive_is_infinite),
         cmocka_unit_test(sigmoid_matrix_and_embeddings_identical),
         cmocka_unit_test(sigmoid_embedding_statuses),

@@ -131,6 +131,9 @@ singdiv__mixture_entry(const singdiv__mixture *m, size_t i)
     singdiv__entry e;
     double ri = m->r != NULL ? m->r[i] : 1.0;
 
+    e.p_raw = m->p[i];
+    e.q_raw = m->q[i];
+    e.r_raw = ri;
     e.ps = m->p[i] * m->p_scaled.scale;
     e.qs = m->q[i] * m->q_scaled.scale;
     e.rs = ri * m->r_scaled.scale;
@@ -174,6 +177,40 @@ log_near_one(const singdiv__mixture *m, const singdiv__entry *e)
     return log1p(-gap);
 }
 
+/* Returns log y_i = log(q_i / Q), also where the scaled q_i underflows. */
+static double
+log_y(const singdiv__mixture *m, const singdiv__entry *e)
+{
+    return singdiv__log_share_of(e->q_raw, &m->q_scaled, m->inverse_q);
+}
+
+/* Returns log rr_i = log(r_i / R), also where the scaled r_i underflows. */
+static double
+log_rr(const singdiv__mixture *m, const singdiv__entry *e)
+{
+    return singdiv__log_share_of(e->r_raw, &m->r_scaled, m->inverse_r);
+}
+
+/*
+ * Returns log q_eps,i like singdiv__mixture_log() where the scaled q_i is
+ * below DBL_MIN or rr / y overflows: there eps rr / y can be inf, or NaN
+ * with an eps that underflowed to 0. The weight w = eps rr / ((1 - eps) y)
+ * is then formed as a logarithm from log(eps) and the logarithms of the
+ * raw entries, which stay finite.
+ */
+static double
+log_mixture_wide(const singdiv__mixture *m, const singdiv__entry *e)
+{
+    double log_q = log_y(m, e);
+    double log_r = log_rr(m, e);
+    double log_weight = (m->log_eps - m->log1m_eps) + (log_r - log_q);
+
+    if (log_weight <= 0.0) {
+        return log_q + (m->log1m_eps + log1p(exp(log_weight)));
+    }
+    return m->log_eps + log_r + log1p(exp(-log_weight));
+}
+
 double
 singdiv__mixture_log(const singdiv__mixture *m, const singdiv__entry *e)
 {
@@ -183,9 +220,13 @@ singdiv__mixture_log(const singdiv__mixture *m, const singdiv__entry *e)
     if (e->kind == SINGDIV__UNCOVERED || e->kind == SINGDIV__EMPTY) {
         return -HUGE_VAL;
     }
-    if (e->qs == 0.0) {
+    if (e->q_raw == 0.0) {
         /* q_eps = eps r exactly: two non-positive logarithms add without cancellation. */
-        return m->log_eps + singdiv__log_share(e->rs, m->r_scaled.total, m->inverse_r);
+        return m->log_eps + log_rr(m, e);
+    }
+    if (e->r_raw == 0.0) {
+        /* q_eps = (1 - eps) y exactly. */
+        return m->log1m_eps + log_y(m, e);
     }
     if (m->one_minus_eps * e->y + m->eps * e->rr >= 0.5) {
         return log_near_one(m, e);
@@ -197,13 +238,15 @@ singdiv__mixture_log(const singdiv__mixture *m, const singdiv__entry *e)
      * dominates the log1p term, so the sum loses at most a factor 2.
      */
     ratio = e->ru.hi / e->yu.hi;
+    if (e->qs < DBL_MIN || isinf(ratio)) {
+        return log_mixture_wide(m, e);
+    }
     weight = m->eps * ratio;
     if (weight <= m->one_minus_eps) {
         return singdiv__log_share(e->qs, m->q_scaled.total, m->inverse_q)
                + (m->log1m_eps + log1p(weight / m->one_minus_eps));
     }
-    return m->log_eps + singdiv__log_share(e->rs, m->r_scaled.total, m->inverse_r)
-           + log1p(m->one_minus_eps / weight);
+    return m->log_eps + log_rr(m, e) + log1p(m->one_minus_eps / weight);
 }
 
 double
@@ -230,7 +273,8 @@ log_ratio_smoothed(const singdiv__mixture *m, const singdiv__entry *e, double sm
     if (smoothed >= DBL_MIN && ratio >= DBL_MIN && ratio <= DBL_MAX) {
         return log(ratio);
     }
-    return singdiv__log_share(e->ps, m->p_scaled.total, m->inverse_p) - singdiv__mixture_log(m, e);
+    return singdiv__log_share_of(e->p_raw, &m->p_scaled, m->inverse_p)
+           - singdiv__mixture_log(m, e);
 }
 
 double
@@ -295,8 +339,14 @@ singdiv__mixture_slope_term(const singdiv__mixture *m, const singdiv__entry *e)
         factor = m->eps * (difference / e->yu.hi)
                  / (m->one_minus_eps + m->eps * (e->ru.hi / e->yu.hi));
     } else {
-        factor = (difference / e->ru.hi)
-                 / (m->one_minus_eps * (e->yu.hi / e->ru.hi) / m->eps + 1.0);
+        double quotient = e->yu.hi / e->ru.hi;
+        double inverse_weight = m->one_minus_eps * quotient / m->eps;
+
+        if (!(quotient >= DBL_MIN && m->eps >= DBL_MIN)) {
+            /* y / rr or eps is subnormal or 0: take (1 - eps) y / (eps rr) from logarithms. */
+            inverse_weight = exp((m->log1m_eps - m->log_eps) + (log(e->yu.hi) - log(e->ru.hi)));
+        }
+        factor = (difference / e->ru.hi) / (inverse_weight + 1.0);
     }
     return gap * factor;
 }

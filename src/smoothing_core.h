@@ -49,6 +49,9 @@ typedef enum singdiv__entry_kind {
 /* One entry in normalised form and in units of U. */
 typedef struct singdiv__entry {
     singdiv__entry_kind kind;
+    double p_raw; /* p_i, q_i, r_i as given (r_i = 1 for the uniform r) */
+    double q_raw;
+    double r_raw;
     double ps; /* p_i, q_i, r_i scaled, so x = ps / P, y = qs / Q, rr = rs / R */
     double qs;
     double rs;

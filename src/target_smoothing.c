@@ -34,14 +34,16 @@ singdiv_target_smoothed_cross_entropy(const double *p, const double *q, const do
     for (size_t i = 0; i < n; i++) {
         singdiv__entry e = singdiv__mixture_entry(&m, i);
         double weight = fma(1.0 - eps, e.x, eps * e.rr);
+        /* The sets come from the raw entries: a scaled share may underflow to 0. */
+        int in_target = e.p_raw > 0.0 || e.r_raw > 0.0;
 
-        if (e.qs > 0.0 && weight > 0.0) {
+        if (e.q_raw > 0.0 && in_target) {
             singdiv__sum_add(&covered,
-                             -weight * singdiv__log_share(e.qs, m.q_scaled.total, m.inverse_q));
-        } else if (weight > 0.0) {
+                             -weight * singdiv__log_share_of(e.q_raw, &m.q_scaled, m.inverse_q));
+        } else if (in_target) {
             singdiv__sum_add(&violating, weight);
             out->violating_count++;
-        } else if (e.qs > 0.0) {
+        } else if (e.q_raw > 0.0) {
             singdiv__sum_add(&reverse, e.y);
             out->reverse_count++;
         }

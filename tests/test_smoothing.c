@@ -510,6 +510,26 @@ subnormal_eps_is_accepted(void **state)
  * r zero on V: no smoothing with r makes the value finite.
  */
 
+/*
+ * p = (1/2, 1/2), q = (1, 2^-1025) and the uniform r at eps = 2^-1022:
+ * rr / y = 2^1024 overflows, and q_eps = (1 - eps) y + eps rr has both
+ * parts of the same order, q_eps,1 = 2^-1025 + 2^-1023 = 5 * 2^-1025 (up to
+ * a relative 2^-1022). With q_eps,0 = 1 - 2^-1023, log q_eps,0 rounds to -0, so
+ * CE = (1025 log 2 - log 5) / 2.
+ */
+static void
+subnormal_share_beside_tiny_eps(void **state)
+{
+    const double p[2] = { 0.5, 0.5 };
+    const double q[2] = { 1.0, 0x1p-1025 };
+    singdiv_report report;
+
+    (void)state;
+    check_status(singdiv_smoothed_cross_entropy(p, q, NULL, 2, 0x1p-1022, NULL, &report),
+                 SINGDIV_OK);
+    check_rel(report.value, (1025.0 * log(2.0) - log(5.0)) / 2.0, 8 * DBL_EPSILON);
+}
+
 static void
 reference_zero_on_violating_set(void **state)
 {
@@ -778,6 +798,29 @@ target_smoothing_violates_every_zero_of_q(void **state)
     check_size(report.violating_count, 0);
 }
 
+/*
+ * q = (2^8, 2^-1074) normalised: y_1 = 2^-1082 is positive although it
+ * underflows when scaled, so symbol 1 is covered, not violating. With
+ * p = (1/2, 1/2) and the uniform u, p_eps = (1/2, 1/2) for every eps, and
+ * log y_0 = -log1p(2^-1082) rounds to -0, so CE = (1/2) 1082 log 2 = 541 log 2.
+ */
+static void
+target_smoothing_underflowed_share_is_covered(void **state)
+{
+    const double p[2] = { 0.5, 0.5 };
+    const double q[2] = { 0x1p8, 0x1p-1074 };
+    singdiv_options opt;
+    singdiv_report report;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_target_smoothed_cross_entropy(p, q, NULL, 2, 0.5, &opt, &report),
+                 SINGDIV_OK);
+    check_size(report.violating_count, 0);
+    check_rel(report.value, 541.0 * log(2.0), 4 * DBL_EPSILON);
+}
+
 /* ---------------------------------------------------------------------------
  * Lidstone smoothing.
  */
@@ -824,6 +867,35 @@ lidstone_closed_form(void **state)
     check_rel(ex.threshold, 1.5, 2 * DBL_EPSILON);
     check_status(singdiv_lidstone_expansion(p, c, 2, SINGDIV_SMOOTHED_KL, NULL, &ex), SINGDIV_OK);
     check_rel(ex.finite_part, 0.5 * log(3.0) - log(2.0), 8 * DBL_EPSILON);
+}
+
+/*
+ * Counts c = (2^744, 2^-313, 2^744) with alpha = 2^-572: N = 2^745 (up to
+ * 2^-313), so eps = 3 alpha / (N + 3 alpha) = 3 * 2^-1317 underflows to 0,
+ * and the middle share y = c_1 / N = 2^-1058 is subnormal, so rr / y
+ * overflows. With p = (3/8, 1/4, 3/8) and dropping relative terms of
+ * 2^-259 and below: q = (1/2, 2^-1058, 1/2), so
+ *   CE = (3/4) log 2 + (1/4) 1058 log 2 = 265.25 log 2,
+ *   KL = CE + (3/4) log(3/8) + (1/4) log(1/4),
+ *   slope = (x_1 - q_1) eps rr_1 / q_1 = (1/4) 2^-1317 / 2^-1058 = 2^-261.
+ */
+static void
+lidstone_underflowed_eps_beside_subnormal_share(void **state)
+{
+    const double p[3] = { 0.375, 0.25, 0.375 };
+    const double c[3] = { 0x1p744, 0x1p-313, 0x1p744 };
+    const double alpha = 0x1p-572;
+    const double ce = 265.25 * log(2.0);
+    singdiv_report report;
+    double slope;
+
+    (void)state;
+    check_status(singdiv_lidstone_cross_entropy(p, c, 3, alpha, NULL, &report), SINGDIV_OK);
+    check_rel(report.value, ce, 8 * DBL_EPSILON);
+    check_status(singdiv_lidstone_kl(p, c, 3, alpha, NULL, &report), SINGDIV_OK);
+    check_rel(report.value, ce + 0.75 * log(0.375) + 0.25 * log(0.25), 16 * DBL_EPSILON);
+    check_status(singdiv_lidstone_slope(p, c, 3, alpha, NULL, &slope), SINGDIV_OK);
+    check_rel(slope, 0x1p-261, 1e-12);
 }
 
 static void
@@ -1174,6 +1246,7 @@ main(void)
         cmocka_unit_test(kl_expansion_has_same_slope),
         cmocka_unit_test(base_two_divides_values_not_slope),
         cmocka_unit_test(subnormal_eps_is_accepted),
+        cmocka_unit_test(subnormal_share_beside_tiny_eps),
         cmocka_unit_test(reference_zero_on_violating_set),
         cmocka_unit_test(uniform_reference_leaves_nothing_uncovered),
         cmocka_unit_test(drift_counts_kl_at_eps_1e9),
@@ -1182,8 +1255,10 @@ main(void)
         cmocka_unit_test(flattened_batch_smoothed_per_row),
         cmocka_unit_test(label_smoothed_target_has_slope_one_fifteenth),
         cmocka_unit_test(target_smoothing_violates_every_zero_of_q),
+        cmocka_unit_test(target_smoothing_underflowed_share_is_covered),
         cmocka_unit_test(lidstone_closed_form),
         cmocka_unit_test(lidstone_expansion_matches_small_alpha),
+        cmocka_unit_test(lidstone_underflowed_eps_beside_subnormal_share),
         cmocka_unit_test(lidstone_equals_mixture_with_matching_eps),
         cmocka_unit_test(eps_outside_open_interval_is_domain_error),
         cmocka_unit_test(alpha_not_positive_finite_is_domain_error),

@@ -237,10 +237,10 @@ typedef struct ce_sums {
 } ce_sums;
 
 /*
- * Returns -p_i s_i in scaled units, with s_i = (x - max) / T, when the
- * share p * scale is below DBL_MIN or s_i is below -DBL_MAX. The mantissas
- * and the exponents are multiplied apart, so that neither the underflow of
- * the share nor the overflow of s_i turns a finite product into 0 or NaN.
+ * Returns -p_i s_i in scaled units, with s_i = (x - max) / T >= -DBL_MAX,
+ * when the share p * scale is below DBL_MIN and so has lost digits or
+ * become 0. The mantissas and the exponents are multiplied apart, so the
+ * product keeps its digits even when it is far larger than the share.
  */
 static double
 wide_gap_term(double p, double scale, double x, double max, double temperature)
@@ -287,7 +287,10 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
         if (p[i] > 0.0) {
             double term = -ps * (gap.hi + gap.lo);
 
-            if (ps < DBL_MIN || isinf(gap.hi)) {
+            if (isinf(gap.hi)) {
+                /* s_i below -DBL_MAX: +inf, as the logits accumulator gives, never 0 * inf. */
+                term = HUGE_VAL;
+            } else if (ps < DBL_MIN) {
                 term = wide_gap_term(p[i], c->p.scale, logits[i], c->scan.max, temperature);
             }
             singdiv__sum_add(&s.covered, ps);

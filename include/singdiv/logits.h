@@ -16,7 +16,8 @@
  *   double, so it is never in the violating set. When s_i itself is below
  *   -DBL_MAX (for example logits 1e300 apart at temperature 1e-300), a
  *   target on it gives the value +inf with no violating set: the exact
- *   cross-entropy is finite but above DBL_MAX. A cross-entropy or KL
+ *   cross-entropy is finite, and above DBL_MAX unless the target's share
+ *   there is below DBL_MAX / |s_i|. A cross-entropy or KL
  *   whose exact value lies within a few ulps below DBL_MAX can also
  *   round to +inf.
  * - The target p (the truth) is validated like p in the discrete

@@ -58,17 +58,14 @@ acquire_workspace(double **work, size_t work_count, size_t need, double **owned,
 static singdiv_status
 mmd2_compute(const double *x, size_t n, const double *y, size_t m, size_t d,
              const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
-             double *work, double *out, singdiv_error *err)
+             size_t threads, double *work, double *out, singdiv_error *err)
 {
     singdiv__mmd_plan plan;
     singdiv__mmd_tile ta;
     singdiv__mmd_tile tb;
     singdiv__mmd_points px;
     singdiv__mmd_points py;
-    singdiv__sum s;
-    double sxx;
-    double syy;
-    double sxy;
+    double sums[3];
     size_t tile_doubles;
     singdiv_status status;
 
@@ -83,21 +80,16 @@ mmd2_compute(const double *x, size_t n, const double *y, size_t m, size_t d,
     singdiv__mmd_points_init(&py, y, m);
 
     /* Each unordered pair is computed once; ordered pairs i != j count it twice. */
-    s = singdiv__mmd_self_sum(&plan, &px, &ta, &tb);
-    sxx = 2.0 * singdiv__sum_value(&s);
-    s = singdiv__mmd_self_sum(&plan, &py, &ta, &tb);
-    syy = 2.0 * singdiv__sum_value(&s);
-    s = singdiv__mmd_cross_sum(&plan, &px, &py, &ta, &tb);
-    sxy = singdiv__sum_value(&s);
-
-    *out = singdiv__mmd_estimate(sxx, syy, sxy, n, m, estimator);
+    singdiv__mmd_sample_sums(&plan, &px, &py, threads, &ta, &tb, sums);
+    *out = singdiv__mmd_estimate(2.0 * sums[0], 2.0 * sums[1], sums[2], n, m, estimator);
     return SINGDIV_OK;
 }
 
-singdiv_status
-singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
-                const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
-                double *work, size_t work_count, double *out, singdiv_error *err)
+/* singdiv_mmd2_ex() with a thread count (see singdiv_mmd2_parallel()). */
+static singdiv_status
+mmd2_run(const double *x, size_t n, const double *y, size_t m, size_t d,
+         const singdiv_kernel *kernel, singdiv_mmd_estimator estimator, size_t threads,
+         double *work, size_t work_count, double *out, singdiv_error *err)
 {
     size_t need;
     double *owned;
@@ -132,10 +124,26 @@ singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
 
     status = acquire_workspace(&work, work_count, need, &owned, err);
     if (status == SINGDIV_OK) {
-        status = mmd2_compute(x, n, y, m, d, kernel, estimator, work, out, err);
+        status = mmd2_compute(x, n, y, m, d, kernel, estimator, threads, work, out, err);
     }
     free(owned);
     return status;
+}
+
+singdiv_status
+singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
+                const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
+                double *work, size_t work_count, double *out, singdiv_error *err)
+{
+    return mmd2_run(x, n, y, m, d, kernel, estimator, 1, work, work_count, out, err);
+}
+
+singdiv_status
+singdiv_mmd2_parallel(const double *x, size_t n, const double *y, size_t m, size_t d,
+                      const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
+                      size_t threads, double *out, singdiv_error *err)
+{
+    return mmd2_run(x, n, y, m, d, kernel, estimator, threads, NULL, 0, out, err);
 }
 
 singdiv_status

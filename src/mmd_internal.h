@@ -22,6 +22,14 @@ typedef struct singdiv__mmd_plan {
     size_t tile;          /* points per tile, a multiple of 8, from d alone */
     singdiv_kernel_type type;
     int norm_form;        /* 1: |u|^2 + |v|^2 - 2 u.v; 0: sum (u_k - v_k)^2 */
+    /*
+     * 1 when no kernel value can be below DBL_MIN (every exponent
+     * argument is above -708), so the exponential may apply 2^k by adding
+     * to the exponent field; that gives the same bits as the two
+     * multiplications that subnormal results need.
+     */
+    int normal_exp;
+    int portable;         /* 1 runs the portable copy even on AVX2 (tests) */
     double bandwidth;
     const double *center; /* d entries */
 } singdiv__mmd_plan;
@@ -56,8 +64,9 @@ singdiv__mmd_points_init(singdiv__mmd_points *pts, const double *x, size_t n);
 /* One packed tile: 8-point panels of d coordinates, then norms and weights. */
 typedef struct singdiv__mmd_tile {
     double *coords; /* panel j holds coords[(j*d + k)*8 + l] = u_{8j+l,k} */
-    double *norms;  /* |u|^2, summed in coordinate order */
+    double *norms;  /* |u|^2 / 2, |u|^2 summed in coordinate order */
     double *weights;
+    int unit;       /* 1 when every real point has weight 1 (padding has 0) */
     size_t count;   /* points in the tile; the rest up to padded are zero */
     size_t padded;  /* count rounded up to a multiple of 8 */
 } singdiv__mmd_tile;
@@ -123,18 +132,51 @@ singdiv__mmd_tile_store(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *
                         size_t ld, size_t row0, size_t col0);
 
 /*
+ * Returns the sum over i in the tile of pts that starts at point i0 and
+ * j > i in pts of w_i w_j k(z_i, z_j): one row of the tile pairs of
+ * singdiv__mmd_self_sum(), added with Neumaier's sum. ta and tb are two
+ * tiles of workspace.
+ */
+double
+singdiv__mmd_self_row(const singdiv__mmd_plan *plan, const singdiv__mmd_points *pts,
+                      size_t i0, singdiv__mmd_tile *ta, singdiv__mmd_tile *tb);
+
+/* Returns the sum over i in the tile of px from point i0 and all j in py of w_i w_j k(x_i, y_j). */
+double
+singdiv__mmd_cross_row(const singdiv__mmd_plan *plan, const singdiv__mmd_points *px,
+                       const singdiv__mmd_points *py, size_t i0, singdiv__mmd_tile *ta,
+                       singdiv__mmd_tile *tb);
+
+/*
  * Returns the compensated sum over pairs i < j of w_i w_j k(z_i, z_j) over
- * the points of pts, tile by tile; ta and tb are two tiles of workspace.
+ * the points of pts: the rows of singdiv__mmd_self_row() in order.
  */
 singdiv__sum
 singdiv__mmd_self_sum(const singdiv__mmd_plan *plan, const singdiv__mmd_points *pts,
                       singdiv__mmd_tile *ta, singdiv__mmd_tile *tb);
 
-/* Returns the compensated sum over all i in px, j in py of w_i w_j k(x_i, y_j). */
+/*
+ * Returns the compensated sum over all i in px, j in py of w_i w_j
+ * k(x_i, y_j): the rows of singdiv__mmd_cross_row() in order.
+ */
 singdiv__sum
 singdiv__mmd_cross_sum(const singdiv__mmd_plan *plan, const singdiv__mmd_points *px,
                        const singdiv__mmd_points *py, singdiv__mmd_tile *ta,
                        singdiv__mmd_tile *tb);
+
+/*
+ * Computes the sums of singdiv_mmd2(): sums[0] over pairs i < j of x,
+ * sums[1] over pairs i < j of y, sums[2] over all pairs of x and y. Each
+ * is the Neumaier sum of its rows in order, whatever the thread count.
+ * threads: threads to use including the caller's (0: one per online
+ * processor); only builds with -Dthreads=true start any, and a thread or
+ * workspace that cannot be created leaves its rows to the others. ta and
+ * tb are the calling thread's tiles.
+ */
+void
+singdiv__mmd_sample_sums(const singdiv__mmd_plan *plan, const singdiv__mmd_points *px,
+                         const singdiv__mmd_points *py, size_t threads,
+                         singdiv__mmd_tile *ta, singdiv__mmd_tile *tb, double sums[3]);
 
 /*
  * Validates what singdiv_mmd2() and singdiv_mmd_test() share, in the
@@ -177,5 +219,14 @@ singdiv__rng_below(singdiv__rng *rng, uint64_t bound);
 /* Returns exp(a) for a <= 0 (a = -inf gives 0), the scalar form of the tiled exponential. */
 double
 singdiv__mmd_exp(double a);
+
+/*
+ * Stores singdiv__mmd_exp(a[i]) in out[i] for the count arguments a[i] <= 0,
+ * with the vector code of the kernel sums; normal = 1 takes the shortcut of
+ * singdiv__mmd_plan.normal_exp and needs every a[i] >= -700. Used by the
+ * tests and by bench/bench_mmd.c.
+ */
+void
+singdiv__mmd_exp_array(const double *a, double *out, size_t count, int normal);
 
 #endif /* SINGDIV_MMD_INTERNAL_H */

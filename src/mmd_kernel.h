@@ -51,20 +51,26 @@ SD_FN(v_fma)(sd_v4 a, sd_v4 b, sd_v4 c)
 /*
  * Lane-wise singdiv__mmd_exp() of SD_EXP_GROUP vectors, in place. Each
  * step runs across the group so that its Horner chains overlap instead of
- * waiting on each other's latency; a group of 4 keeps the 12 live vectors
- * in the 16 AVX registers.
+ * waiting on each other's latency. With normal set, every argument is
+ * known to be above -708 (see singdiv__mmd_plan): the clamp is skipped
+ * and 2^k is added to the exponent field, which for a normal result is
+ * the same exact scaling as the two multiplications.
  */
 SD_KERNEL_INLINE void
-SD_FN(v_exp_group)(sd_v4 *a)
+SD_FN(v_exp_group)(sd_v4 *a, int normal)
 {
 #if SD_VECTOR
     sd_v4 r[SD_EXP_GROUP];
     sd_v4 p[SD_EXP_GROUP];
 
-    /* a[q] keeps t, whose low bits hold -k, until the final scaling. */
+    /* a[q] keeps t, whose low bits hold k, until the final scaling. */
     SD_UNROLL
     for (int q = 0; q < SD_EXP_GROUP; q++) {
-        sd_v4 x = SD_V_MAX(a[q], vc_exp_min);
+        sd_v4 x = a[q];
+
+        if (!normal) {
+            x = SD_V_MAX(x, vc_exp_min);
+        }
         sd_v4 t = SD_V_FMA(x, vc_inv_ln2, vc_round_shift);
         sd_v4 kd = v_sub(t, vc_round_shift);
 
@@ -80,6 +86,14 @@ SD_FN(v_exp_group)(sd_v4 *a)
             p[q] = SD_V_FMA(p[q], r[q], vc_exp_coef[i]);
         }
     }
+    if (normal) {
+        /* The low 12 bits of t's pattern are k mod 2^12; shifted up they add k to the exponent. */
+        SD_UNROLL
+        for (int q = 0; q < SD_EXP_GROUP; q++) {
+            a[q] = (sd_v4)((sd_i4)p[q] + ((sd_i4)a[q] << 52));
+        }
+        return;
+    }
     SD_UNROLL
     for (int q = 0; q < SD_EXP_GROUP; q++) {
         /* j = -k >= 0, so the logical shift (one AVX2 instruction) halves it. */
@@ -90,6 +104,7 @@ SD_FN(v_exp_group)(sd_v4 *a)
         a[q] = p[q] * (sd_v4)((1023 - (j - j1)) << 52);
     }
 #else
+    (void)normal;
     for (int q = 0; q < SD_EXP_GROUP; q++) {
         for (int l = 0; l < 4; l++) {
             a[q].v[l] = singdiv__mmd_exp(a[q].v[l]);
@@ -100,11 +115,15 @@ SD_FN(v_exp_group)(sd_v4 *a)
 
 /* Lane-wise exponential of the 8 vectors of a block, in place. */
 SD_KERNEL_INLINE void
-SD_FN(v_exp_block)(sd_v4 a[8])
+SD_FN(v_exp_block)(sd_v4 a[8], int normal)
 {
     SD_UNROLL
     for (int g = 0; g < 8; g += SD_EXP_GROUP) {
-        SD_FN(v_exp_group)(a + g);
+        if (normal) {
+            SD_FN(v_exp_group)(a + g, 1);
+        } else {
+            SD_FN(v_exp_group)(a + g, 0);
+        }
     }
 }
 
@@ -115,15 +134,18 @@ SD_FN(v_exp_block)(sd_v4 a[8])
  */
 SD_KERNEL_INLINE void
 SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const double *na,
-             const double *pb, const double *nb, sd_v4 kv[8])
+                    const double *pb, const double *nb, sd_v4 kv[8])
 {
     size_t d = plan->d;
+    singdiv_kernel_type type = plan->type;
+    int norm_form = plan->norm_form;
+    int normal = plan->normal_exp;
 
     SD_UNROLL
     for (int q = 0; q < 8; q++) {
         kv[q] = vc_zero;
     }
-    if (plan->norm_form) {
+    if (norm_form) {
         for (size_t k = 0; k < d; k++) {
             sd_v4 b0 = v_load(pb + 8 * k);
             sd_v4 b1 = v_load(pb + 8 * k + 4);
@@ -136,12 +158,26 @@ SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const doubl
                 kv[2 * r + 1] = SD_V_FMA(a, b1, kv[2 * r + 1]);
             }
         }
-        /* |u|^2 + |v|^2 - 2 u.v; u.v accumulates like the norms, so u == v gives 0. */
+        /*
+         * na and nb hold |u|^2 / 2 and |v|^2 / 2, and u.v accumulates like
+         * the norms, so u == v gives 0. For the Gaussian kernel the
+         * argument u.v - (|u|^2 + |v|^2) / 2 <= 0 is formed directly; it
+         * is -s / 2 for s = |u|^2 + |v|^2 - 2 u.v rounded the same way.
+         */
         SD_UNROLL
         for (int q = 0; q < 8; q++) {
             sd_v4 s = v_add(SD_V_BCAST(na + q / 2), v_load(nb + 4 * (q % 2)));
 
-            kv[q] = v_positive(v_sub(s, v_add(kv[q], kv[q])));
+            if (type == SINGDIV_KERNEL_GAUSSIAN) {
+                kv[q] = v_negative(v_sub(kv[q], s));
+            } else {
+                s = v_positive(v_sub(s, kv[q]));
+                kv[q] = v_add(s, s);
+            }
+        }
+        if (type == SINGDIV_KERNEL_GAUSSIAN) {
+            SD_FN(v_exp_block)(kv, normal);
+            return;
         }
     } else {
         for (size_t k = 0; k < d; k++) {
@@ -161,7 +197,7 @@ SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const doubl
     }
 
     /* kv now holds squared scaled distances. */
-    if (plan->type == SINGDIV_KERNEL_INVERSE_MULTIQUADRIC) {
+    if (type == SINGDIV_KERNEL_INVERSE_MULTIQUADRIC) {
         SD_UNROLL
         for (int q = 0; q < 8; q++) {
             kv[q] = v_div(vc_one, v_sqrt(v_add(vc_one, kv[q])));
@@ -170,13 +206,13 @@ SD_FN(block_kernel)(const singdiv__mmd_plan *plan, const double *pa, const doubl
     }
     SD_UNROLL
     for (int q = 0; q < 8; q++) {
-        if (plan->type == SINGDIV_KERNEL_LAPLACIAN) {
+        if (type == SINGDIV_KERNEL_LAPLACIAN) {
             kv[q] = v_sub(vc_zero, v_sqrt(kv[q]));
         } else {
             kv[q] = v_mul(kv[q], vc_minus_half);
         }
     }
-    SD_FN(v_exp_block)(kv);
+    SD_FN(v_exp_block)(kv, normal);
 }
 
 /*
@@ -214,6 +250,7 @@ SD_FN(tile_sum)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
 {
     size_t d = plan->d;
     singdiv__sum total = { 0.0, 0.0 };
+    int unit = a->unit && b->unit;
 
     for (size_t row0 = 0; row0 < a->padded; row0 += 4) {
         const double *pa = a->coords + (row0 / 8) * 8 * d + row0 % 8;
@@ -228,6 +265,14 @@ SD_FN(tile_sum)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
                          b->norms + 8 * cp, kv);
             if (SD_FN(needs_mask)(symmetric, row0, 8 * cp)) {
                 SD_FN(block_mask_lower)(kv, row0, 8 * cp);
+            }
+            if (unit && row0 + 4 <= a->count && 8 * cp + 8 <= b->count) {
+                /* All eight weights are 1: the products below would be exact. */
+                SD_UNROLL
+                for (int r = 0; r < 4; r++) {
+                    group = v_add(group, v_add(kv[2 * r], kv[2 * r + 1]));
+                }
+                continue;
             }
             for (int r = 0; r < 4; r++) {
                 sd_v4 row = v_add(v_mul(kv[2 * r], w0), v_mul(kv[2 * r + 1], w1));
@@ -312,6 +357,30 @@ SD_FN(tile_store)(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
                 }
             }
         }
+    }
+}
+
+/* out[i] = singdiv__mmd_exp(a[i]) through the block code; see singdiv__mmd_exp_array(). */
+static SD_TARGET void
+SD_FN(exp_array)(const double *a, double *out, size_t count, int normal)
+{
+    size_t i = 0;
+
+    for (; i + 32 <= count; i += 32) {
+        sd_v4 kv[8];
+
+        SD_UNROLL
+        for (int q = 0; q < 8; q++) {
+            kv[q] = v_load(a + i + 4 * (size_t)q);
+        }
+        SD_FN(v_exp_block)(kv, normal);
+        SD_UNROLL
+        for (int q = 0; q < 8; q++) {
+            v_store(out + i + 4 * (size_t)q, kv[q]);
+        }
+    }
+    for (; i < count; i++) {
+        out[i] = singdiv__mmd_exp(a[i]);
     }
 }
 

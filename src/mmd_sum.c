@@ -10,6 +10,11 @@
 #define SD_NORM_FORM_MAX 1024.0
 /* Dimensions up to which the difference form is used whatever the spread. */
 #define SD_DIFFERENCE_FORM_MAX_D 4
+/*
+ * Magnitude of the most negative exponent argument that keeps exp() above
+ * DBL_MIN = exp(-708.39...), with a margin for rounding.
+ */
+#define SD_NORMAL_EXP_MIN 700.0
 
 /* Updates lo and hi with coordinate column col[0], col[d], ... of na rows. */
 static void
@@ -21,6 +26,25 @@ update_range(const double *col, size_t na, size_t d, double *lo, double *hi)
         *lo = v < *lo ? v : *lo;
         *hi = v > *hi ? v : *hi;
     }
+}
+
+/*
+ * Whether every exponent argument is above SD_NORMAL_EXP_MIN. Distances
+ * are at most 2 sqrt(half_diagonal) bandwidths (every centred point lies
+ * within sqrt(half_diagonal)), so the Gaussian argument -r^2/2 is at least
+ * -2 half_diagonal and the Laplacian one -r at least -2 sqrt(half_diagonal);
+ * the margin covers the rounding of the distances.
+ */
+static int
+normal_exponent(singdiv_kernel_type type, double half_diagonal)
+{
+    if (type == SINGDIV_KERNEL_GAUSSIAN) {
+        return 2.0 * half_diagonal <= SD_NORMAL_EXP_MIN;
+    }
+    if (type == SINGDIV_KERNEL_LAPLACIAN) {
+        return 4.0 * half_diagonal <= SD_NORMAL_EXP_MIN * SD_NORMAL_EXP_MIN;
+    }
+    return 0;
 }
 
 singdiv_status
@@ -57,7 +81,47 @@ singdiv__mmd_plan_init(singdiv__mmd_plan *plan, const singdiv_kernel *kernel,
     plan->center = center;
     plan->norm_form = kernel->type != SINGDIV_KERNEL_LAPLACIAN &&
                       d > SD_DIFFERENCE_FORM_MAX_D && half_diagonal <= SD_NORM_FORM_MAX;
+    plan->normal_exp = normal_exponent(kernel->type, half_diagonal);
+    plan->portable = 0;
     return SINGDIV_OK;
+}
+
+double
+singdiv__mmd_self_row(const singdiv__mmd_plan *plan, const singdiv__mmd_points *pts,
+                      size_t i0, singdiv__mmd_tile *ta, singdiv__mmd_tile *tb)
+{
+    singdiv__sum total = { 0.0, 0.0 };
+    size_t t = plan->tile;
+    size_t ni = pts->n - i0 < t ? pts->n - i0 : t;
+
+    singdiv__mmd_pack(plan, pts, i0, ni, ta);
+    singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, ta, 1));
+    for (size_t j0 = i0 + t; j0 < pts->n; j0 += t) {
+        size_t nj = pts->n - j0 < t ? pts->n - j0 : t;
+
+        singdiv__mmd_pack(plan, pts, j0, nj, tb);
+        singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, tb, 0));
+    }
+    return singdiv__sum_value(&total);
+}
+
+double
+singdiv__mmd_cross_row(const singdiv__mmd_plan *plan, const singdiv__mmd_points *px,
+                       const singdiv__mmd_points *py, size_t i0, singdiv__mmd_tile *ta,
+                       singdiv__mmd_tile *tb)
+{
+    singdiv__sum total = { 0.0, 0.0 };
+    size_t t = plan->tile;
+    size_t ni = px->n - i0 < t ? px->n - i0 : t;
+
+    singdiv__mmd_pack(plan, px, i0, ni, ta);
+    for (size_t j0 = 0; j0 < py->n; j0 += t) {
+        size_t nj = py->n - j0 < t ? py->n - j0 : t;
+
+        singdiv__mmd_pack(plan, py, j0, nj, tb);
+        singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, tb, 0));
+    }
+    return singdiv__sum_value(&total);
 }
 
 singdiv__sum
@@ -65,19 +129,9 @@ singdiv__mmd_self_sum(const singdiv__mmd_plan *plan, const singdiv__mmd_points *
                       singdiv__mmd_tile *ta, singdiv__mmd_tile *tb)
 {
     singdiv__sum total = { 0.0, 0.0 };
-    size_t t = plan->tile;
 
-    for (size_t i0 = 0; i0 < pts->n; i0 += t) {
-        size_t ni = pts->n - i0 < t ? pts->n - i0 : t;
-
-        singdiv__mmd_pack(plan, pts, i0, ni, ta);
-        singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, ta, 1));
-        for (size_t j0 = i0 + t; j0 < pts->n; j0 += t) {
-            size_t nj = pts->n - j0 < t ? pts->n - j0 : t;
-
-            singdiv__mmd_pack(plan, pts, j0, nj, tb);
-            singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, tb, 0));
-        }
+    for (size_t i0 = 0; i0 < pts->n; i0 += plan->tile) {
+        singdiv__sum_add(&total, singdiv__mmd_self_row(plan, pts, i0, ta, tb));
     }
     return total;
 }
@@ -88,18 +142,9 @@ singdiv__mmd_cross_sum(const singdiv__mmd_plan *plan, const singdiv__mmd_points 
                        singdiv__mmd_tile *tb)
 {
     singdiv__sum total = { 0.0, 0.0 };
-    size_t t = plan->tile;
 
-    for (size_t i0 = 0; i0 < px->n; i0 += t) {
-        size_t ni = px->n - i0 < t ? px->n - i0 : t;
-
-        singdiv__mmd_pack(plan, px, i0, ni, ta);
-        for (size_t j0 = 0; j0 < py->n; j0 += t) {
-            size_t nj = py->n - j0 < t ? py->n - j0 : t;
-
-            singdiv__mmd_pack(plan, py, j0, nj, tb);
-            singdiv__sum_add(&total, singdiv__mmd_tile_sum(plan, ta, tb, 0));
-        }
+    for (size_t i0 = 0; i0 < px->n; i0 += plan->tile) {
+        singdiv__sum_add(&total, singdiv__mmd_cross_row(plan, px, py, i0, ta, tb));
     }
     return total;
 }

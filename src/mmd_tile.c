@@ -166,6 +166,7 @@ singdiv__mmd_exp(double a)
  */
 #define v_splat(a) ((sd_v4){ (a), (a), (a), (a) })
 #define v_load(p) (*(const sd_v4_unaligned *)(const void *)(p))
+#define v_store(p, a) (*(sd_v4_unaligned *)(void *)(p) = (a))
 #define v_add(a, b) ((a) + (b))
 #define v_sub(a, b) ((a) - (b))
 #define v_mul(a, b) ((a) * (b))
@@ -176,6 +177,13 @@ singdiv__mmd_exp(double a)
     __extension__({                                     \
         sd_v4 value_ = (a);                             \
         (sd_v4)((sd_i4)value_ & (value_ > vc_zero));    \
+    })
+
+/* a where a < 0, else +0. */
+#define v_negative(a)                                   \
+    __extension__({                                     \
+        sd_v4 value_ = (a);                             \
+        (sd_v4)((sd_i4)value_ & (value_ < vc_zero));    \
     })
 
 /* value where index > bound, else 0. */
@@ -230,6 +238,12 @@ v_load(const double *p)
     return v;
 }
 
+SD_INLINE void
+v_store(double *p, sd_v4 a)
+{
+    memcpy(p, a.v, sizeof a.v);
+}
+
 #define SD_LANEWISE(name, expr)          \
     SD_INLINE sd_v4                      \
     name(sd_v4 a, sd_v4 b)               \
@@ -250,6 +264,15 @@ v_positive(sd_v4 a)
 {
     for (int l = 0; l < 4; l++) {
         a.v[l] = a.v[l] > 0.0 ? a.v[l] : 0.0;
+    }
+    return a;
+}
+
+SD_INLINE sd_v4
+v_negative(sd_v4 a)
+{
+    for (int l = 0; l < 4; l++) {
+        a.v[l] = a.v[l] < 0.0 ? a.v[l] : 0.0;
     }
     return a;
 }
@@ -323,6 +346,7 @@ singdiv__mmd_tile_init(singdiv__mmd_tile *tile, double *buf, size_t d)
     tile->weights = tile->norms + t;
     tile->count = 0;
     tile->padded = 0;
+    tile->unit = 0;
 }
 
 /* Returns the signed weight p_i / P - q_i / Q of point i, in double-double arithmetic. */
@@ -401,9 +425,10 @@ singdiv__mmd_pack(const singdiv__mmd_plan *plan, const singdiv__mmd_points *pts,
             dst[k * 8] = u;
             norm = fma(u, u, norm);
         }
-        tile->norms[i] = norm;
+        tile->norms[i] = 0.5 * norm;
         tile->weights[i] = point_weight(pts, start + i);
     }
+    tile->unit = pts->weight == NULL;
     tile->count = count;
     tile->padded = padded;
 }
@@ -441,7 +466,7 @@ singdiv__mmd_tile_sum(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *a,
                       const singdiv__mmd_tile *b, int symmetric)
 {
 #if SD_DISPATCH
-    if (use_avx2()) {
+    if (!plan->portable && use_avx2()) {
         return tile_sum_avx2(plan, a, b, symmetric);
     }
 #endif
@@ -454,7 +479,7 @@ singdiv__mmd_tile_row_sums(const singdiv__mmd_plan *plan, const singdiv__mmd_til
                            double *rb)
 {
 #if SD_DISPATCH
-    if (use_avx2()) {
+    if (!plan->portable && use_avx2()) {
         tile_row_sums_avx2(plan, a, b, symmetric, ra, rb);
         return;
     }
@@ -468,10 +493,22 @@ singdiv__mmd_tile_store(const singdiv__mmd_plan *plan, const singdiv__mmd_tile *
                         size_t ld, size_t row0, size_t col0)
 {
 #if SD_DISPATCH
-    if (use_avx2()) {
+    if (!plan->portable && use_avx2()) {
         tile_store_avx2(plan, a, b, symmetric, kmat, ld, row0, col0);
         return;
     }
 #endif
     tile_store_generic(plan, a, b, symmetric, kmat, ld, row0, col0);
+}
+
+void
+singdiv__mmd_exp_array(const double *a, double *out, size_t count, int normal)
+{
+#if SD_DISPATCH
+    if (use_avx2()) {
+        exp_array_avx2(a, out, count, normal);
+        return;
+    }
+#endif
+    exp_array_generic(a, out, count, normal);
 }

@@ -44,6 +44,13 @@ __asan_default_options(void)
 
 static const double eps = DBL_EPSILON / 2;
 
+/* Whether singdiv_mmd2_parallel() may start threads in this build (meson option threads). */
+#ifdef SINGDIV_THREADS
+#define SINGDIV_MMD_TEST_THREADS 1
+#else
+#define SINGDIV_MMD_TEST_THREADS 0
+#endif
+
 /* Uniform doubles in [0, 1) from splitmix64. */
 static double
 uniform(uint64_t *state)
@@ -603,6 +610,275 @@ exp_matches_libm(void **state)
     print_message("mmd exp: worst %llu ulp from libm over 200000 points\n",
                   (unsigned long long)worst);
     assert_true(worst <= 3);
+}
+
+/* A plan and two tiles for the pooled points a (na) and b (nb); free the returned buffer. */
+static double *
+plan_with_tiles(singdiv__mmd_plan *plan, const singdiv_kernel *kernel, const double *a,
+                size_t na, const double *b, size_t nb, size_t d, singdiv__mmd_tile *ta,
+                singdiv__mmd_tile *tb)
+{
+    size_t tile_doubles = 0;
+    double *buf;
+
+    check_status(singdiv__mmd_tile_doubles(d, &tile_doubles), SINGDIV_OK);
+    buf = malloc((d + 2 * tile_doubles) * sizeof(double));
+    assert_non_null(buf);
+    check_status(singdiv__mmd_plan_init(plan, kernel, a, na, b, nb, d, buf, NULL), SINGDIV_OK);
+    singdiv__mmd_tile_init(ta, buf + d, d);
+    singdiv__mmd_tile_init(tb, buf + d + tile_doubles, d);
+    return buf;
+}
+
+/* The three sample sums and the row sums of the first tile pair, for one copy of the code. */
+static void
+path_sums(singdiv__mmd_plan *plan, const double *x, size_t n, const double *y, size_t m,
+          singdiv__mmd_tile *ta, singdiv__mmd_tile *tb, double *out)
+{
+    singdiv__mmd_points px;
+    singdiv__mmd_points py;
+
+    singdiv__mmd_points_init(&px, x, n);
+    singdiv__mmd_points_init(&py, y, m);
+    singdiv__mmd_sample_sums(plan, &px, &py, 1, ta, tb, out);
+    memset(out + 3, 0, (n + m) * sizeof(double));
+    singdiv__mmd_pack(plan, &px, 0, n, ta);
+    singdiv__mmd_pack(plan, &py, 0, m, tb);
+    singdiv__mmd_tile_row_sums(plan, ta, tb, 0, out + 3, out + 3 + n);
+}
+
+/*
+ * The copy the CPU picks (AVX2 + FMA here) and the portable copy give the
+ * same bits for every kernel, both distance forms, padded tiles (37 and
+ * 29 points) and spreads whose kernel values are normal, subnormal or 0.
+ */
+static void
+avx2_and_portable_paths_identical(void **state)
+{
+    static const size_t dims[] = { 3, 9 };
+    static const double spreads[] = { 1.0, 6.0, 45.0 };
+    size_t n = 37;
+    size_t m = 29;
+
+    (void)state;
+    for (int type = 0; type < 3; type++) {
+        for (size_t di = 0; di < 2; di++) {
+            for (size_t si = 0; si < 3; si++) {
+                uint64_t seed = 41 + 7 * si + di;
+                size_t d = dims[di];
+                double *x = random_points(&seed, n * d, 0.0, spreads[si]);
+                double *y = random_points(&seed, m * d, 0.2, spreads[si]);
+                singdiv_kernel kernel = { (singdiv_kernel_type)type, 0.9 };
+                singdiv__mmd_plan plan;
+                singdiv__mmd_tile ta;
+                singdiv__mmd_tile tb;
+                double *buf = plan_with_tiles(&plan, &kernel, x, n, y, m, d, &ta, &tb);
+                double fast[3 + 37 + 29];
+                double portable[3 + 37 + 29];
+
+                path_sums(&plan, x, n, y, m, &ta, &tb, fast);
+                plan.portable = 1;
+                path_sums(&plan, x, n, y, m, &ta, &tb, portable);
+                for (size_t i = 0; i < 3 + n + m; i++) {
+                    check_identical(fast[i], portable[i]);
+                }
+                free(buf);
+                free(x);
+                free(y);
+            }
+        }
+    }
+}
+
+/*
+ * When every exponent argument is above -700 the plan applies 2^k by an
+ * addition to the exponent field; forcing the two multiplications instead
+ * must give the same bits. Wide samples must not take that shortcut.
+ */
+static void
+normal_exponent_scaling_identical(void **state)
+{
+    static const size_t dims[] = { 3, 16 };
+    size_t n = 61;
+    size_t m = 40;
+
+    (void)state;
+    for (int type = 0; type < 2; type++) {
+        for (size_t di = 0; di < 2; di++) {
+            uint64_t seed = 77 + di;
+            size_t d = dims[di];
+            double *x = random_points(&seed, n * d, -1.0, 3.0);
+            double *y = random_points(&seed, m * d, -1.5, 2.0);
+            singdiv_kernel kernel = { (singdiv_kernel_type)type, 0.8 };
+            singdiv__mmd_plan plan;
+            singdiv__mmd_tile ta;
+            singdiv__mmd_tile tb;
+            double *buf = plan_with_tiles(&plan, &kernel, x, n, y, m, d, &ta, &tb);
+            double shortcut[3 + 61 + 40];
+            double multiplied[3 + 61 + 40];
+
+            assert_int_equal(plan.normal_exp, 1);
+            path_sums(&plan, x, n, y, m, &ta, &tb, shortcut);
+            plan.normal_exp = 0;
+            path_sums(&plan, x, n, y, m, &ta, &tb, multiplied);
+            for (size_t i = 0; i < 3 + n + m; i++) {
+                check_identical(shortcut[i], multiplied[i]);
+            }
+            free(buf);
+
+            /* One point 1000 bandwidths away: both kernels can be subnormal or 0. */
+            x[0] = 1000.0 * 0.8;
+            buf = plan_with_tiles(&plan, &kernel, x, n, y, m, d, &ta, &tb);
+            assert_int_equal(plan.normal_exp, 0);
+            free(buf);
+            free(x);
+            free(y);
+        }
+    }
+}
+
+/*
+ * Kernel values of the vector code equal singdiv__mmd_exp() (which
+ * exp_matches_libm checks against glibc) of -s/2, with s summed like the
+ * difference form: arguments from 0 down past -746, so results from 1
+ * through subnormals to 0.
+ */
+static void
+vector_exp_matches_scalar(void **state)
+{
+    size_t n = 21;
+    size_t d = 3;
+    uint64_t seed = 91;
+    double *x = random_points(&seed, n * d, 0.0, 40.0);
+    singdiv_kernel kernel = { SINGDIV_KERNEL_GAUSSIAN, 1.0 };
+    singdiv__mmd_plan plan;
+    singdiv__mmd_tile ta;
+    singdiv__mmd_tile tb;
+    singdiv__mmd_points px;
+    double *buf = plan_with_tiles(&plan, &kernel, x, n, x, 0, d, &ta, &tb);
+    double kmat[21 * 21];
+    double lowest = 0.0;
+
+    (void)state;
+    assert_int_equal(plan.norm_form, 0);
+    singdiv__mmd_points_init(&px, x, n);
+    singdiv__mmd_pack(&plan, &px, 0, n, &ta);
+    singdiv__mmd_pack(&plan, &px, 0, n, &tb);
+    singdiv__mmd_tile_store(&plan, &ta, &tb, 0, kmat, n, 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+
+            for (size_t k = 0; k < d; k++) {
+                double t = (x[j * d + k] - plan.center[k]) - (x[i * d + k] - plan.center[k]);
+
+                s = fma(t, t, s);
+            }
+            lowest = -0.5 * s < lowest ? -0.5 * s : lowest;
+            check_identical(kmat[i * n + j], singdiv__mmd_exp(-0.5 * s));
+        }
+    }
+    assert_true(lowest < -746.0);
+    free(buf);
+    free(x);
+}
+
+/*
+ * singdiv__mmd_exp_array() equals singdiv__mmd_exp() bit for bit, with the
+ * two-multiplication scaling on [-800, 0] and the exponent-field shortcut
+ * on [-700, 0]; 1003 arguments, so the scalar tail runs too.
+ */
+static void
+exp_array_matches_scalar(void **state)
+{
+    enum { COUNT = 1003 };
+    static double a[COUNT];
+    static double out[COUNT];
+    uint64_t seed = 13;
+
+    (void)state;
+    for (int normal = 0; normal < 2; normal++) {
+        double low = normal ? -700.0 : -800.0;
+
+        for (size_t i = 0; i < COUNT; i++) {
+            a[i] = i % 3 == 0 ? -uniform(&seed) : low * uniform(&seed);
+        }
+        singdiv__mmd_exp_array(a, out, COUNT, normal);
+        for (size_t i = 0; i < COUNT; i++) {
+            check_identical(out[i], singdiv__mmd_exp(a[i]));
+        }
+    }
+}
+
+/*
+ * singdiv_mmd2_parallel() gives the bits of singdiv_mmd2() for every
+ * thread count: 8 rows of tiles (3 + 3 + 2 for n = 1100, m = 700), so
+ * counts below, at and above the number of rows. Built with
+ * -Dthreads=true this runs on worker threads; otherwise on this thread.
+ */
+static void
+parallel_matches_serial(void **state)
+{
+    static const size_t counts[] = { 0, 1, 2, 3, 5, 8, 64 };
+    uint64_t seed = 101;
+    size_t n = 1100;
+    size_t m = 700;
+    size_t d = 5;
+    double *x = random_points(&seed, n * d, 0.0, 1.0);
+    double *y = random_points(&seed, m * d, 0.1, 1.1);
+
+    (void)state;
+    print_message("mmd: worker threads %s\n", SINGDIV_MMD_TEST_THREADS ? "on" : "off");
+    for (int type = 0; type < 3; type++) {
+        for (int est = 0; est < 2; est++) {
+            singdiv_kernel kernel = { (singdiv_kernel_type)type, 0.6 };
+            double serial = mmd2_value(x, n, y, m, d, kernel.type, 0.6,
+                                       (singdiv_mmd_estimator)est);
+
+            for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+                double value = (double)NAN;
+
+                check_status(singdiv_mmd2_parallel(x, n, y, m, d, &kernel,
+                                                   (singdiv_mmd_estimator)est, counts[c],
+                                                   &value, NULL),
+                             SINGDIV_OK);
+                check_identical(value, serial);
+            }
+        }
+    }
+    free(x);
+    free(y);
+}
+
+/* singdiv_mmd2_parallel() validates like singdiv_mmd2(). */
+static void
+parallel_statuses(void **state)
+{
+    double x[4] = { 0.0, 1.0, 2.0, 3.0 };
+    double y[4] = { 0.5, (double)NAN, 2.0, 3.0 };
+    singdiv_kernel kernel = { SINGDIV_KERNEL_GAUSSIAN, 1.0 };
+    singdiv_kernel bad = { SINGDIV_KERNEL_GAUSSIAN, -1.0 };
+    singdiv_error err;
+    double out = 0.0;
+
+    (void)state;
+    check_status(singdiv_mmd2_parallel(x, 4, x, 4, 1, &kernel, SINGDIV_MMD_BIASED, 2, NULL,
+                                       &err),
+                 SINGDIV_ERR_NULL);
+    assert_string_equal(err.argument, "out");
+    check_status(singdiv_mmd2_parallel(x, 0, x, 4, 1, &kernel, SINGDIV_MMD_BIASED, 2, &out,
+                                       &err),
+                 SINGDIV_ERR_EMPTY);
+    check_status(singdiv_mmd2_parallel(x, 4, y, 4, 1, &kernel, SINGDIV_MMD_BIASED, 2, &out,
+                                       &err),
+                 SINGDIV_ERR_NAN);
+    assert_int_equal(err.index, 1);
+    check_status(singdiv_mmd2_parallel(x, 4, x, 4, 1, &bad, SINGDIV_MMD_BIASED, 2, &out,
+                                       &err),
+                 SINGDIV_ERR_DOMAIN);
+    check_status(singdiv_mmd2_parallel(x, 1, x, 4, 1, &kernel, SINGDIV_MMD_UNBIASED, 2, &out,
+                                       &err),
+                 SINGDIV_ERR_TOO_FEW_SAMPLES);
 }
 
 static void
@@ -1295,6 +1571,12 @@ main(void)
         cmocka_unit_test(weighted_normalize_counts),
         cmocka_unit_test(reference_values_match),
         cmocka_unit_test(exp_matches_libm),
+        cmocka_unit_test(avx2_and_portable_paths_identical),
+        cmocka_unit_test(normal_exponent_scaling_identical),
+        cmocka_unit_test(vector_exp_matches_scalar),
+        cmocka_unit_test(exp_array_matches_scalar),
+        cmocka_unit_test(parallel_matches_serial),
+        cmocka_unit_test(parallel_statuses),
         cmocka_unit_test(workspace_variant_matches),
         cmocka_unit_test(identical_samples_check_workspace),
         cmocka_unit_test(workspace_size_statuses),

@@ -16,9 +16,10 @@
  *   position in the flat array (i*d + coordinate).
  * - Values are dimensionless (kernels take values in (0, 1]).
  * - Reproducibility: results depend only on the inputs, never on the CPU's
- *   vector width, the number of threads or the run. The kernel code uses
- *   no fused multiply-add and its own exponential, so the AVX2 path and the
- *   portable path give identical bits (on platforms with FLT_EVAL_METHOD 0).
+ *   vector width, the number of threads or the run. The kernel code has
+ *   its own exponential and rounds each fused multiply-add once (FMA3
+ *   instructions or fma()), so the AVX2 path and the portable path give
+ *   identical bits (on platforms with FLT_EVAL_METHOD 0).
  * - No global state; every function is safe to call from many threads.
  */
 #ifndef SINGDIV_MMD_H
@@ -94,7 +95,8 @@ typedef enum singdiv_mmd_estimator {
  * (d + 3) * eps * (|u|^2 + |v|^2) <= 2048 (d + 3) eps in the first form and
  * a relative error of about (d + 3) eps in the difference form
  * (eps = 2^-53), and the exponential is within 2 ulp. Block sums of at most
- * 512^2 kernel values are added with Neumaier's compensated sum. The
+ * 512^2 kernel values are added with Neumaier's compensated sum, row of
+ * blocks by row, and the row sums again with Neumaier's sum. The
  * estimate therefore has an absolute error of a few times
  * eps * (mean k(x,x') + mean k(y,y') + 2 mean k(x,y)) plus the distance
  * error above; a value smaller than that is rounding noise.
@@ -147,6 +149,34 @@ SINGDIV_EXPORT singdiv_status
 singdiv_mmd2_ex(const double *x, size_t n, const double *y, size_t m, size_t d,
                 const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
                 double *work, size_t work_count, double *out, singdiv_error *err);
+
+/*
+ * Computes the same value as singdiv_mmd2(), bit for bit, on up to
+ * `threads` threads (the calling one included).
+ *
+ * threads: 0 uses one thread per online processor; any other value is the
+ * number of threads, capped at the number of rows of tiles (about
+ * 2 n / 512 + m / 512 for d <= 30). The work is split into rows of tile
+ * pairs that idle threads take in turn. Each row sum is stored in its own
+ * slot and the rows are added in a fixed order, so the result does not
+ * depend on the thread count or on the scheduling.
+ *
+ * Threads are used only when the library was built with the meson option
+ * -Dthreads=true (POSIX threads); otherwise, and when threads is 1, the
+ * whole computation runs on the calling thread. A thread that cannot be
+ * created, or cannot allocate its workspace, leaves its share to the
+ * others, which changes the time but not the result.
+ *
+ * Memory: the workspace of singdiv_mmd2() for each thread, plus one double
+ * per row of tiles. err may be NULL.
+ *
+ * Errors: as singdiv_mmd2() (SINGDIV_ERR_NO_MEMORY when the calling
+ * thread's workspace cannot be allocated).
+ */
+SINGDIV_EXPORT singdiv_status
+singdiv_mmd2_parallel(const double *x, size_t n, const double *y, size_t m, size_t d,
+                      const singdiv_kernel *kernel, singdiv_mmd_estimator estimator,
+                      size_t threads, double *out, singdiv_error *err);
 
 /*
  * Computes MMD^2 between two discrete distributions p and q on the same k

@@ -4,6 +4,7 @@
  * each finalisation is in include/singdiv/accumulator.h.
  */
 #include <float.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -123,6 +124,97 @@ add_gap(singdiv_accumulator *acc, singdiv__dd term)
         s.lo = isinf(s.hi) ? 0.0 : s.lo;
     }
     set_sum(acc, SUM_GAP, s);
+}
+
+/*
+ * The sums of an entropy, cross-entropy or KL accumulator contain entries
+ * scaled by 2^k. For entropy and cross-entropy these are the p sums (slots
+ * SUM_P to SUM_EXPONENT but SUM_Q and SUM_Q_REVERSE), where only p / P
+ * matters. For KL they are all the slots, because its deviance terms are
+ * homogeneous in p and q together. k is kept in the max_logit member, which
+ * these kinds do not otherwise use (-inf, as in older states, means k = 0).
+ * k is 0 while the largest scaled quantity (a p or q sum, or the held p)
+ * lies in [2^-SCALE_RANGE, 2^SCALE_RANGE], and brings it to about 1
+ * outside, so that products of subnormal entries keep their digits and
+ * sums of entries near DBL_MAX do not overflow. Entries below 2^-1074
+ * times the largest one then underflow and drop out of the sums.
+ */
+#define SCALE_RANGE 500
+
+static int
+sum_exponent(const singdiv_accumulator *acc)
+{
+    return isfinite(acc->max_logit) ? (int)acc->max_logit : 0;
+}
+
+/* Returns 1 when the slot contains scaled entries. */
+static int
+is_scaled_slot(const singdiv_accumulator *acc, int slot)
+{
+    if (acc->kind == SINGDIV_ACCUMULATE_KL) {
+        return slot <= SUM_DEVIANCE;
+    }
+    return slot <= SUM_EXPONENT && slot != SUM_Q && slot != SUM_Q_REVERSE;
+}
+
+/* Returns ilogb of the largest unscaled quantity that the scale follows, INT_MIN if none. */
+static int
+largest_exponent(const singdiv_accumulator *acc)
+{
+    int e = INT_MIN;
+
+    if (acc->sums[SUM_P][0] > 0.0) {
+        e = ilogb(acc->sums[SUM_P][0]) - sum_exponent(acc);
+    }
+    if (acc->kind == SINGDIV_ACCUMULATE_KL && acc->sums[SUM_Q][0] > 0.0 &&
+        ilogb(acc->sums[SUM_Q][0]) - sum_exponent(acc) > e) {
+        e = ilogb(acc->sums[SUM_Q][0]) - sum_exponent(acc);
+    }
+    if (acc->held_p > 0.0 && ilogb(acc->held_p) > e) {
+        e = ilogb(acc->held_p);
+    }
+    return e;
+}
+
+/* Moves the scaled sums to the scale 2^k; exact unless a part underflows. */
+static void
+set_sum_exponent(singdiv_accumulator *acc, int k)
+{
+    int shift = k - sum_exponent(acc);
+
+    if (shift == 0) {
+        return;
+    }
+    for (int slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {
+        if (is_scaled_slot(acc, slot)) {
+            singdiv__dd s = get_sum(acc, slot);
+
+            s.hi = ldexp(s.hi, shift);
+            s.lo = ldexp(s.lo, shift);
+            set_sum(acc, slot, s);
+        }
+    }
+    acc->max_logit = (double)k;
+}
+
+/* Chooses k once an entry with ilogb `exponent` (INT_MIN: none) joins the sums. */
+static void
+fit_sum_exponent(singdiv_accumulator *acc, int exponent)
+{
+    int e = largest_exponent(acc);
+
+    e = exponent > e ? exponent : e;
+    if (e == INT_MIN) {
+        return;
+    }
+    set_sum_exponent(acc, (e >= -SCALE_RANGE && e <= SCALE_RANGE) ? 0 : -e);
+}
+
+/* Returns ilogb(x) for x > 0, INT_MIN for 0. */
+static int
+exponent_of(double x)
+{
+    return x > 0.0 ? ilogb(x) : INT_MIN;
 }
 
 static int
@@ -257,18 +349,21 @@ extend_range(singdiv_accumulator *acc, size_t n, size_t offset)
 static void
 add_cross_entropy_entry(singdiv_accumulator *acc, double p, double q)
 {
-    add_to(acc, SUM_P, p);
+    double ps;
+
+    fit_sum_exponent(acc, exponent_of(p));
+    ps = ldexp(p, sum_exponent(acc));
+    add_to(acc, SUM_P, ps);
     add_to(acc, SUM_Q, q);
     if (p > 0.0 && q > 0.0) {
         int exponent;
         double mantissa = frexp(q, &exponent);
 
-        add_to(acc, SUM_P_COVERED, p);
-        /* NOTE: unlike the single call, p is not rescaled, so p_i below 2^-1000 lose digits. */
-        add_product(acc, SUM_LOG_MANTISSA, p, log(mantissa));
-        add_product(acc, SUM_EXPONENT, p, (double)exponent);
+        add_to(acc, SUM_P_COVERED, ps);
+        add_product(acc, SUM_LOG_MANTISSA, ps, log(mantissa));
+        add_product(acc, SUM_EXPONENT, ps, (double)exponent);
     } else if (p > 0.0) {
-        add_to(acc, SUM_P_VIOLATING, p);
+        add_to(acc, SUM_P_VIOLATING, ps);
         acc->violating_count++;
     } else if (q > 0.0) {
         add_to(acc, SUM_Q_REVERSE, q);
@@ -293,6 +388,7 @@ offer_cross_entropy_entry(singdiv_accumulator *acc, size_t index, double p, doub
     if (acc->has_held) {
         add_cross_entropy_entry(acc, acc->held_p, acc->held_q);
     }
+    fit_sum_exponent(acc, exponent_of(p));
     acc->has_held = 1;
     acc->held_index = index;
     acc->held_p = p;
@@ -302,17 +398,24 @@ offer_cross_entropy_entry(singdiv_accumulator *acc, size_t index, double p, doub
 static void
 add_kl_entry(singdiv_accumulator *acc, double p, double q)
 {
-    add_to(acc, SUM_P, p);
-    add_to(acc, SUM_Q, q);
+    int larger = exponent_of(p) > exponent_of(q) ? exponent_of(p) : exponent_of(q);
+    double ps;
+    double qs;
+
+    fit_sum_exponent(acc, larger);
+    ps = ldexp(p, sum_exponent(acc));
+    qs = ldexp(q, sum_exponent(acc));
+    add_to(acc, SUM_P, ps);
+    add_to(acc, SUM_Q, qs);
     if (p > 0.0 && q > 0.0) {
-        add_to(acc, SUM_P_COVERED, p);
-        add_to(acc, SUM_Q_COVERED, q);
-        add_to(acc, SUM_DEVIANCE, singdiv__deviance(p, q, p - q));
+        add_to(acc, SUM_P_COVERED, ps);
+        add_to(acc, SUM_Q_COVERED, qs);
+        add_to(acc, SUM_DEVIANCE, singdiv__deviance(ps, qs, ps - qs));
     } else if (p > 0.0) {
-        add_to(acc, SUM_P_VIOLATING, p);
+        add_to(acc, SUM_P_VIOLATING, ps);
         acc->violating_count++;
     } else if (q > 0.0) {
-        add_to(acc, SUM_Q_REVERSE, q);
+        add_to(acc, SUM_Q_REVERSE, qs);
         acc->reverse_count++;
     }
 }
@@ -546,6 +649,9 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
     if (is_logits_kind(acc->kind)) {
         merge_logits(acc, &copy);
     } else {
+        /* Both at one scale, fitted to the larger of the two. */
+        fit_sum_exponent(acc, largest_exponent(&copy));
+        set_sum_exponent(&copy, sum_exponent(acc));
         add_all_sums(acc, &copy);
         if (copy.has_held) {
             offer_cross_entropy_entry(acc, copy.held_index, copy.held_p, copy.held_q);
@@ -609,6 +715,15 @@ check_total(const singdiv_accumulator *acc, singdiv__dd total, const char *argum
     return SINGDIV_OK;
 }
 
+/* Returns a scaled sum s / 2^k in the units of the entries. */
+static singdiv__dd
+unscaled(const singdiv_accumulator *acc, singdiv__dd s)
+{
+    singdiv__dd r = { ldexp(s.hi, -sum_exponent(acc)), ldexp(s.lo, -sum_exponent(acc)) };
+
+    return r;
+}
+
 /* Returns x / d for a double-double d, to about one rounding. */
 static double
 divide(double x, singdiv__dd d)
@@ -626,6 +741,7 @@ cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total, singdiv__
     singdiv__dd log_part;
     singdiv__dd exponent_part;
     singdiv__dd sum;
+    double held_p = ldexp(acc->held_p, sum_exponent(acc));
     double log_mantissa;
     int exponent;
 
@@ -649,7 +765,7 @@ cross_entropy_sum(const singdiv_accumulator *acc, singdiv__dd q_total, singdiv__
      * can overflow for p_h near DBL_MAX. Both parts are >= 0.
      */
     return divide(-dd_value(sum), p_total) +
-           divide(acc->held_p, p_total) * log1p(dd_value(get_sum(acc, SUM_Q)) / acc->held_q);
+           divide(held_p, p_total) * log1p(dd_value(get_sum(acc, SUM_Q)) / acc->held_q);
 }
 
 /* Returns the argument whose entries feed a slot, for SINGDIV_ERR_INFINITE. */
@@ -695,14 +811,15 @@ static singdiv_status
 finalize_cross_entropy(const singdiv_accumulator *acc, singdiv_report *out)
 {
     int entropy = acc->kind == SINGDIV_ACCUMULATE_ENTROPY;
-    singdiv__dd p_total = get_sum(acc, SUM_P);
+    int k = sum_exponent(acc);
+    singdiv__dd p_total = get_sum(acc, SUM_P); /* scaled by 2^k */
     singdiv__dd q_total = get_sum(acc, SUM_Q);
     double held_reverse = 0.0;
     singdiv_status status;
 
-    singdiv__dd_add(&p_total, acc->held_p);
+    singdiv__dd_add(&p_total, ldexp(acc->held_p, k));
     singdiv__dd_add(&q_total, acc->held_q);
-    status = check_total(acc, p_total, "p", &out->error);
+    status = check_total(acc, unscaled(acc, p_total), "p", &out->error);
     if (status == SINGDIV_OK && !entropy) {
         status = check_total(acc, q_total, "q", &out->error);
     }
@@ -725,7 +842,7 @@ finalize_cross_entropy(const singdiv_accumulator *acc, singdiv_report *out)
 static singdiv_status
 finalize_kl(const singdiv_accumulator *acc, singdiv_report *out)
 {
-    singdiv__dd p_total = get_sum(acc, SUM_P);
+    singdiv__dd p_total = get_sum(acc, SUM_P); /* all sums scaled by 2^k */
     singdiv__dd q_total = get_sum(acc, SUM_Q);
     singdiv__dd p_covered = get_sum(acc, SUM_P_COVERED);
     singdiv__dd cross;
@@ -735,9 +852,9 @@ finalize_kl(const singdiv_accumulator *acc, singdiv_report *out)
     double kl;
     singdiv_status status;
 
-    status = check_total(acc, p_total, "p", &out->error);
+    status = check_total(acc, unscaled(acc, p_total), "p", &out->error);
     if (status == SINGDIV_OK) {
-        status = check_total(acc, q_total, "q", &out->error);
+        status = check_total(acc, unscaled(acc, q_total), "q", &out->error);
     }
     if (status != SINGDIV_OK) {
         return status;
@@ -1068,7 +1185,28 @@ read_values(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error 
     if (!(isfinite(acc->held_q) && acc->held_q >= 0.0)) {
         return corrupt(err, AT_HELD_Q, acc->held_q);
     }
+    /*
+     * Only entropy and cross-entropy hold an entry, always one with q > 0
+     * (and q = p for the entropy); without one the held values are 0.
+     * Anything else would make the finalisation divide by 0.
+     */
+    if (acc->has_held && acc->kind != SINGDIV_ACCUMULATE_ENTROPY &&
+        acc->kind != SINGDIV_ACCUMULATE_CROSS_ENTROPY) {
+        return corrupt(err, AT_HAS_HELD, 1.0);
+    }
+    if (acc->has_held ? !(acc->held_q > 0.0) : acc->held_q != 0.0) {
+        return corrupt(err, AT_HELD_Q, acc->held_q);
+    }
+    if ((acc->kind == SINGDIV_ACCUMULATE_ENTROPY && acc->held_p != acc->held_q) ||
+        (!acc->has_held && acc->held_p != 0.0)) {
+        return corrupt(err, AT_HELD_P, acc->held_p);
+    }
     if (isnan(acc->max_logit) || acc->max_logit == HUGE_VAL) {
+        return corrupt(err, AT_MAX_LOGIT, acc->max_logit);
+    }
+    /* Entropy, cross-entropy and KL keep there the exponent k of the sums: -inf or an integer. */
+    if (!is_logits_kind(acc->kind) && acc->max_logit != -HUGE_VAL &&
+        !(fabs(acc->max_logit) <= 2 * DBL_MAX_EXP && acc->max_logit == floor(acc->max_logit))) {
         return corrupt(err, AT_MAX_LOGIT, acc->max_logit);
     }
     for (size_t slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {

@@ -497,6 +497,61 @@ corrupt_states_are_rejected(void **state)
     check_status(singdiv_accumulator_serialize(&acc, NULL, sizeof good, &err), SINGDIV_ERR_NULL);
 }
 
+/* Stores value at byte offset at, little-endian as serialised, and expects SINGDIV_ERR_DOMAIN there. */
+static void
+expect_corrupt_double(const unsigned char *good, size_t at, double value, size_t expected_at)
+{
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+    singdiv_error err;
+    uint64_t bits;
+
+    memcpy(bytes, good, sizeof bytes);
+    memcpy(&bits, &value, sizeof bits);
+    for (size_t i = 0; i < 8; i++) {
+        bytes[at + i] = (unsigned char)(bits >> (8 * i));
+    }
+    check_status(singdiv_accumulator_deserialize(&acc, bytes, sizeof bytes, &err),
+                 SINGDIV_ERR_DOMAIN);
+    check_size(err.index, expected_at);
+}
+
+/*
+ * States that serialisation never writes, which would make the
+ * finalisation divide by 0 or scale by a wrong power of two: a held entry
+ * in a kind without one, a held q of 0, an entropy held p that differs
+ * from its held q, and a sum exponent (bytes 104 to 111) that is not an
+ * integer.
+ */
+static void
+inconsistent_states_are_rejected(void **state)
+{
+    static const double p[3] = { 0.25, 0.5, 0.25 };
+    unsigned char ce[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    unsigned char entropy[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    unsigned char kl[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+
+    (void)state;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, NULL, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, p, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, ce, sizeof ce, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_ENTROPY, NULL, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, NULL, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, entropy, sizeof entropy, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, p, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, kl, sizeof kl, NULL), SINGDIV_OK);
+
+    expect_corrupt(kl, 3, 1, 3);                  /* a held entry in a KL state */
+    expect_corrupt_double(ce, 96, 0.0, 96);       /* held q = 0 */
+    expect_corrupt_double(entropy, 88, 0.25, 88); /* held p 1/4, held q 1/2 */
+    expect_corrupt_double(ce, 104, 0.5, 104);     /* sum exponent 1/2 */
+    expect_corrupt_double(kl, 104, 1e6, 104);     /* sum exponent far outside the range */
+}
+
 static void
 statuses_of_init_add_merge(void **state)
 {
@@ -620,16 +675,19 @@ statuses_of_finalize(void **state)
 
 /*
  * p = (DBL_MAX, 0), q = (8, 16): the exact cross-entropy of the normalised
- * pair is log 3, but the accumulated p_i e_i with q_0 = 0.5 * 2^4 is
- * 4 DBL_MAX, which overflows (q_1, the largest, is held apart). Finalisation reports that sum as
- * SINGDIV_ERR_INFINITE (it gave NaN), and the state with the infinite sum
- * survives serialisation.
+ * pair is log 3. The accumulated p_i e_i with q_0 = 0.5 * 2^4 would be
+ * 4 DBL_MAX (it gave NaN, then SINGDIV_ERR_INFINITE), but the p sums are
+ * kept scaled near 1, so the value is finite and survives serialisation.
+ * A q sum that overflows, 2 DBL_MAX beside the held q, is still reported as
+ * SINGDIV_ERR_INFINITE, also after a round trip.
  */
 static void
 overflowing_sum_is_infinite(void **state)
 {
     static const double p[2] = { DBL_MAX, 0.0 };
     static const double q[2] = { 8.0, 16.0 };
+    static const double ones[3] = { 1.0, 1.0, 1.0 };
+    static const double huge[3] = { DBL_MAX, DBL_MAX, DBL_MAX };
     unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
     singdiv_options opt;
     singdiv_accumulator acc;
@@ -642,12 +700,81 @@ overflowing_sum_is_infinite(void **state)
     check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
                  SINGDIV_OK);
     check_status(singdiv_accumulator_add(&acc, p, q, 2, 0, NULL), SINGDIV_OK);
-    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INFINITE);
-    assert_string_equal(r.error.argument, "p");
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log(3.0), 16.0);
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_deserialize(&copy, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&copy, &r), SINGDIV_OK);
+    check_ulp(r.value, log(3.0), 16.0);
 
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    /* One entry per chunk: a chunk whose own sum overflows is rejected when added. */
+    for (size_t i = 0; i < 3; i++) {
+        check_status(singdiv_accumulator_add(&acc, ones + i, huge + i, 1, i, NULL), SINGDIV_OK);
+    }
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_ERR_INFINITE);
+    assert_string_equal(r.error.argument, "q");
     check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
     check_status(singdiv_accumulator_deserialize(&copy, bytes, sizeof bytes, NULL), SINGDIV_OK);
     check_status(singdiv_accumulator_finalize(&copy, &r), SINGDIV_ERR_INFINITE);
+}
+
+/*
+ * The p sums keep their digits at the ends of the range. With the only
+ * positive p subnormal, p / P = (1, 0, 0, 0) and CE = -log(q_0 / Q) =
+ * log(267 / 80) (it differed from that in the second digit, because the
+ * products p_i log m_i were subnormal). A subnormal p beside DBL_MAX, and
+ * a tiny chunk merged with a huge one, give p / P = (0, ..., 1) up to a
+ * relative 2^-2000, so CE = -log(q_3 / Q) = log 4 and log 2. KL of
+ * p = (2^-1022, 0, 0) against q = (2^-1022, 2^-1022, 2^-1022) is log 3 (it
+ * gave 0: the product P_c Q_F of two tiny sums underflowed).
+ */
+static void
+extreme_p_scales_match_closed_form(void **state)
+{
+    static const double tiny_p[4] = { 0x1.9cp-1067, 0.0, 0.0, 0.0 };
+    static const double counts[4] = { 80.0, 41.0, 49.0, 97.0 };
+    static const double mixed_p[4] = { 0x1.9cp-1067, 0.0, 0.0, DBL_MAX };
+    static const double uniform[4] = { 0.25, 0.25, 0.25, 0.25 };
+    static const double split_p[2] = { 0x1p-1070, 0x1p1000 };
+    static const double split_q[2] = { 1.0, 1.0 };
+    static const double min_p[3] = { DBL_MIN, 0.0, 0.0 };
+    static const double min_q[3] = { DBL_MIN, DBL_MIN, DBL_MIN };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator other;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, tiny_p, counts, 4, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log(267.0 / 80.0), 16.0);
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, mixed_p, uniform, 4, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log(4.0), 16.0);
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_CROSS_ENTROPY, &opt, NULL),
+                 SINGDIV_OK);
+    other = acc;
+    check_status(singdiv_accumulator_add(&acc, split_p, split_q, 1, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&other, split_p + 1, split_q + 1, 1, 1, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&acc, &other, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log(2.0), 16.0);
+
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, &opt, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, min_p, min_q, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log(3.0), 16.0);
 }
 
 /*
@@ -733,10 +860,12 @@ main(void)
         cmocka_unit_test(merge_order_gives_same_counts),
         cmocka_unit_test(serialised_layout_is_fixed),
         cmocka_unit_test(corrupt_states_are_rejected),
+        cmocka_unit_test(inconsistent_states_are_rejected),
         cmocka_unit_test(statuses_of_init_add_merge),
         cmocka_unit_test(statuses_of_finalize),
         cmocka_unit_test(empty_chunk_is_accepted),
         cmocka_unit_test(overflowing_sum_is_infinite),
+        cmocka_unit_test(extreme_p_scales_match_closed_form),
         cmocka_unit_test(huge_held_entry_is_finite),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
     };

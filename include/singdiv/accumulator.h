@@ -38,12 +38,22 @@
  *   stays a sum of non-negative terms. Finalisation is the single call's
  *   CE = (P_c / P) log1p(rest) + (sum of -p_i s_i) / P.
  *
+ * Scaling: the sums of p_i (and for KL also of q_i) hold the entries times
+ * a power of two 2^k, with k = 0 while the largest such sum lies within
+ * 2^-500 and 2^500 and chosen to bring it near 1 outside that range, so
+ * that subnormal entries keep their digits and entries near DBL_MAX do not
+ * overflow the sums. Changing k is exact, except that entries below
+ * 2^-1074 of the largest sum underflow.
+ *
  * Accuracy against the single call on the same whole vector: entropy and
  * cross-entropy within 16 ulp, KL within 16 ulp plus 4 eps dev(P, Q) / P
  * (zero for P = Q), logits cross-entropy and log-sum-exp within 16 ulp
  * plus 2 eps per rescaling (at most one per chunk and one per merge);
  * masses within 8 ulp. Counts are exact. Checked on random vectors cut
- * into random chunks merged in random orders.
+ * into random chunks merged in random orders. NOTE: the logits
+ * cross-entropy sums -p_i s_i in the raw units of p, so a term p_i |s_i|
+ * above DBL_MAX gives +inf where the single call, which works in units of
+ * p / P, can be finite (a temperature near DBL_MIN with p_i above 1).
  *
  * Coverage: finalisation checks that the chunk lengths add up to the end
  * of the furthest chunk, which detects a missing or repeated chunk (but
@@ -108,7 +118,7 @@ typedef struct singdiv_accumulator {
     size_t held_index;
     double held_p;
     double held_q;
-    double max_logit;
+    double max_logit;       /* logits: the running maximum; others: k of the scaling */
     double sums[SINGDIV_ACCUMULATOR_SUMS][2];
 } singdiv_accumulator;
 
@@ -184,10 +194,11 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
  * accumulator, argument "acc"), SINGDIV_ERR_EMPTY (no entry added),
  * SINGDIV_ERR_INDEX (chunks missing or repeated, argument "acc", value the
  * total length added; or the class target lies beyond the chunks added,
- * argument "target"), SINGDIV_ERR_INFINITE (a sum exceeds DBL_MAX,
- * including the internal sums p_i log q_i and KL deviances; argument "p",
- * "q" or, for the deviances, "acc"; NOTE: the single call may still give a
- * finite value there, for example p = (DBL_MAX, 0) and q = (8, 16)),
+ * argument "target"), SINGDIV_ERR_INFINITE (a sum of raw entries exceeds
+ * DBL_MAX: the q sum of the cross-entropy, the p sum of the entropy, or a
+ * target sum of a logits accumulator; argument "p" or "q". The single call
+ * may still give a finite value there, for example for q = (DBL_MAX,
+ * DBL_MAX, DBL_MAX) added in three chunks),
  * SINGDIV_ERR_ZERO_MASS (p or q all zero, or every logit -inf),
  * SINGDIV_ERR_NOT_NORMALIZED. The accumulator is not changed, so more
  * chunks may be added afterwards.

@@ -471,6 +471,25 @@ identical_inputs_give_exact_zero(void **state)
     check_identical(value_of(skew_js_tenth, p, p, N_OF(p)), 0.0);
 }
 
+/*
+ * Counts near DBL_MAX: p = (2^1022, 2^1022) and q = (2^1023, 2^1022) are
+ * x = (1/2, 1/2) and y = (2/3, 1/3) once normalised, so Pearson =
+ * (1/36) / (2/3) + (1/36) / (1/3) = 1/8 and Neyman = 2 (1/36) / (1/2) = 1/9.
+ * Each squared difference is formed in the scaled units, not from the raw
+ * counts, whose differences and squares would overflow.
+ */
+static void
+chi_square_of_counts_near_dbl_max(void **state)
+{
+    const double p[] = { 0x1p1022, 0x1p1022 };
+    const double q[] = { 0x1p1023, 0x1p1022 };
+
+    (void)state;
+    check_ulp(value_of(singdiv_pearson_chi2, p, q, 2), 0.125, 2);
+    check_ulp(value_of(singdiv_neyman_chi2, p, q, 2), 1.0 / 9.0, 2);
+    check_ulp(value_of(singdiv_pearson_chi2, q, p, 2), 1.0 / 9.0, 2);
+}
+
 static void
 near_identical_keeps_relative_accuracy(void **state)
 {
@@ -1045,6 +1064,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(family_matches_50_digit_reference),
         cmocka_unit_test(underflowed_equal_shares_give_zero),
+        cmocka_unit_test(chi_square_of_counts_near_dbl_max),
         cmocka_unit_test(underflowed_share_keeps_values_finite),
         cmocka_unit_test(subnormal_share_keeps_its_digits),
         cmocka_unit_test(renyi_huge_order_approaches_max),

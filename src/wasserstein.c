@@ -20,11 +20,13 @@
  * F_u - F_v the same way, exactly in integers or in double-double.
  */
 #include <float.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "internal.h"
 #include "radix_sort.h"
+#include "w1_hist.h"
 
 /*
  * The loops that form exact products are compiled twice on x86-64, with
@@ -54,12 +56,19 @@
 #define FMA_CLONES
 #endif
 
-/* A validated sample: values, weights (NULL for equal weights), scaled total. */
+/*
+ * A validated sample: values, weights (NULL for equal weights), scaled
+ * total. Weighted samples may be lifted (see lift_samples()): then
+ * total.scale is the scale times 2^share_lift and total.total the scaled
+ * total times 2^total_lift.
+ */
 typedef struct sample {
     const double *x;
     const double *w;
     size_t n;
     singdiv__scaled total;
+    int share_lift;
+    int total_lift;
 } sample;
 
 typedef enum distance_kind {
@@ -150,6 +159,34 @@ kth_root(double x, double k)
     return fma(y, residual * log(x), y);
 }
 
+/* Returns the exponent of the smallest nonzero entry of x times scale; INT_MAX for none. */
+static int
+smallest_share_exponent(const double *x, size_t n, double scale)
+{
+    double smallest = HUGE_VAL;
+
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] > 0.0 && x[i] < smallest) {
+            smallest = x[i];
+        }
+    }
+    return isinf(smallest) ? INT_MAX : ilogb(smallest) + ilogb(scale);
+}
+
+/* Returns the lift that a value of exponent e needs to reach 2^-968, at least 0. */
+static int
+lift_for(int e)
+{
+    return e < -968 ? -968 - e : 0;
+}
+
+static int
+max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+
 static double
 sample_max_abs(const sample *u, const sample *v)
 {
@@ -212,7 +249,9 @@ coupling_init(coupling *c, const sample *u, const sample *v)
     if (c->exact) {
         c->total = (double)u->n * (double)v->n;
     } else {
-        c->total = fma(ut->hi, vt->hi, ut->hi * vt->lo + ut->lo * vt->hi);
+        /* Both totals carry 2^total_lift, the masses 2^(share_lift + total_lift). */
+        c->total = ldexp(fma(ut->hi, vt->hi, ut->hi * vt->lo + ut->lo * vt->hi),
+                         u->share_lift - u->total_lift);
     }
 }
 
@@ -586,30 +625,92 @@ check_shape(const request *r, singdiv_error *err)
     return status;
 }
 
+/* Returns the exponent of the smallest mass of s in units of 1 / (U V), other's total in [1, 2). */
+static int
+smallest_mass_exponent(const sample *s, const sample *other)
+{
+    int e = s->w != NULL ? smallest_share_exponent(s->w, s->n, s->total.scale)
+                         : ilogb(s->total.scale);
+
+    return e == INT_MAX ? e : e + ilogb(other->total.total.hi);
+}
+
+/*
+ * Lifts the masses of weighted samples so that none is subnormal: a
+ * weight far below its side's total (2^-1074 beside 1, say) would
+ * otherwise round to a multiple of 2^-1074 in w V and lose its relative
+ * accuracy. The shares are lifted by 2^share_lift until the smallest mass
+ * reaches 2^-968, where a TwoProduct keeps all its bits, and the totals,
+ * rebuilt from the raw sums u_sum and v_sum, by 2^total_lift until their
+ * low parts do. Both lifts together stop at 2^1000.
+ * NOTE: masses more than 2^1000 below 2^-968 still round.
+ */
+static void
+lift_samples(sample *u, sample *v, singdiv__dd u_sum, singdiv__dd v_sum)
+{
+    int e_u = smallest_mass_exponent(u, v);
+    int e_v = smallest_mass_exponent(v, u);
+    int top = max_int(ilogb(u->total.scale), ilogb(v->total.scale));
+    int ls = lift_for(e_u < e_v ? e_u : e_v);
+    int lt = 0;
+
+    if (u_sum.lo != 0.0) {
+        lt = max_int(lt, lift_for(ilogb(u_sum.lo) + ilogb(u->total.scale)));
+    }
+    if (v_sum.lo != 0.0) {
+        lt = max_int(lt, lift_for(ilogb(v_sum.lo) + ilogb(v->total.scale)));
+    }
+    ls = ls < 1022 - top ? ls : 1022 - top;
+    lt = lt < 1022 - top ? lt : 1022 - top;
+    ls = ls < 1000 ? ls : 1000;
+    lt = lt < 1000 - ls ? lt : 1000 - ls;
+    if (ls == 0 && lt == 0) {
+        return;
+    }
+
+    u->total.total.hi = u_sum.hi * ldexp(u->total.scale, lt);
+    u->total.total.lo = u_sum.lo * ldexp(u->total.scale, lt);
+    v->total.total.hi = v_sum.hi * ldexp(v->total.scale, lt);
+    v->total.total.lo = v_sum.lo * ldexp(v->total.scale, lt);
+    u->total.scale = ldexp(u->total.scale, ls);
+    v->total.scale = ldexp(v->total.scale, ls);
+    u->share_lift = v->share_lift = ls;
+    u->total_lift = v->total_lift = lt;
+}
+
 /* Checks the entries of u, u_weights, v and v_weights and fills the two samples. */
 static singdiv_status
 check_values(const request *r, singdiv_error *err, sample *u, sample *v)
 {
-    singdiv__dd total;
+    singdiv__dd u_sum;
+    singdiv__dd v_sum;
     singdiv_status status;
 
-    status = check_entries(r->u, r->u_weights, r->nu, "u", "u_weights", err, &total);
+    status = check_entries(r->u, r->u_weights, r->nu, "u", "u_weights", err, &u_sum);
     if (status != SINGDIV_OK) {
         return status;
     }
     u->x = r->u;
     u->w = r->u_weights;
     u->n = r->nu;
-    u->total = singdiv__scale_for(total);
+    u->total = singdiv__scale_for(u_sum);
+    u->share_lift = 0;
+    u->total_lift = 0;
 
-    status = check_entries(r->v, r->v_weights, r->nv, "v", "v_weights", err, &total);
+    status = check_entries(r->v, r->v_weights, r->nv, "v", "v_weights", err, &v_sum);
     if (status != SINGDIV_OK) {
         return status;
     }
     v->x = r->v;
     v->w = r->v_weights;
     v->n = r->nv;
-    v->total = singdiv__scale_for(total);
+    v->total = singdiv__scale_for(v_sum);
+    v->share_lift = 0;
+    v->total_lift = 0;
+
+    if (u->w != NULL || v->w != NULL) {
+        lift_samples(u, v, u_sum, v_sum);
+    }
     return SINGDIV_OK;
 }
 
@@ -819,30 +920,40 @@ singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
     return SINGDIV_OK;
 }
 
+/* The scaling of the careful histogram sweep, filled by hist_scaling_for(). */
+typedef struct hist_scaling {
+    double fp;        /* p_i fp is the lifted share of entry i */
+    double fq;
+    singdiv__dd p_total; /* the lifted scaled totals */
+    singdiv__dd q_total;
+    int lift;         /* D is computed times 2^lift */
+} hist_scaling;
+
 /*
- * W1 of two validated histograms: the cumulative difference
- * D_i = sum_{m <= i} (p_m Q - q_m P) is accumulated in double-double from
- * exact products, and W1 = sum |D_i| (x_{i+1} - x_i) / (P Q).
+ * Computes W1 of two validated histograms on rare inputs, one entry at a
+ * time: the cumulative difference D_i = sum_{m <= i} (p_m fp Q - q_m fq P)
+ * in double-double from exact products, and W1 = sum |D_i| (x_{i+1} - x_i)
+ * / (P Q 2^lift). sigma keeps the sum finite for points near DBL_MAX.
  */
 FMA_CLONES
 static double
-w1_hist_sweep(const double *x, const double *p, const double *q, size_t n,
-              const singdiv__pair *c)
+w1_hist_careful(const double *x, const double *p, const double *q, size_t n,
+                const singdiv__pair *c, const hist_scaling *h)
 {
-    double sigma = overflow_scale(fmax(fabs(x[0]), fabs(x[n - 1])), 4.0);
+    double sigma = overflow_scale(fmax(fabs(x[0]), fabs(x[n - 1])), ldexp(4.0, h->lift));
     singdiv__dd gap = { 0.0, 0.0 };
     singdiv__sum s = { 0.0, 0.0 };
 
     for (size_t i = 0; i + 1 < n; i++) {
-        double ps = p[i] * c->p.scale;
-        double qs = q[i] * c->q.scale;
-        singdiv__dd a = singdiv__two_prod(ps, c->q.total.hi);
-        singdiv__dd b = singdiv__two_prod(qs, c->p.total.hi);
+        double ps = p[i] * h->fp;
+        double qs = q[i] * h->fq;
+        singdiv__dd a = singdiv__two_prod(ps, h->q_total.hi);
+        singdiv__dd b = singdiv__two_prod(qs, h->p_total.hi);
         singdiv__dd step = singdiv__two_sum(a.hi, -b.hi);
         singdiv__dd t;
 
         /* step.hi is exact; the low parts are below ulp(a) and round once. */
-        step.lo += (a.lo - b.lo) + (ps * c->q.total.lo - qs * c->p.total.lo);
+        step.lo += (a.lo - b.lo) + (ps * h->q_total.lo - qs * h->p_total.lo);
 
         /*
          * Cascaded sum: only gap.hi + step.hi is on the dependency chain, its
@@ -857,12 +968,113 @@ w1_hist_sweep(const double *x, const double *p, const double *q, size_t n,
         }
         singdiv__sum_add(&s, fabs(gap.hi + gap.lo) * scaled_distance(x[i + 1], x[i], sigma));
     }
-    return (singdiv__sum_value(&s) / c->pq) / sigma;
+    /* One rounding for 2^-lift / sigma, a power of two. */
+    return ldexp(singdiv__sum_value(&s) / c->pq, -h->lift - ilogb(sigma));
+}
+
+/* Returns 1 when a low part of a scaled total is nonzero and below 2^-968. */
+static int
+tiny_low_part(double lo)
+{
+    return lo != 0.0 && fabs(lo) < 0x1p-968;
+}
+
+/*
+ * Fills the scaling of the careful sweep. The shares are lifted by 2^ls so
+ * that the smallest nonzero share reaches 2^-968, where products keep all
+ * their bits. The totals are recomputed from the raw sums, because a
+ * scaled low part may have underflowed, and lifted by 2^lt so that their
+ * low parts reach 2^-968 too. D then carries 2^(ls + lt), which stops at 2^1000.
+ * NOTE: shares or low parts more than 2^1000 below 2^-968 still round in
+ * the subnormal range.
+ */
+static void
+hist_scaling_for(const double *p, const double *q, size_t n, const singdiv__pair *c,
+                 hist_scaling *h)
+{
+    singdiv__dd raw_p = c->p.total;
+    singdiv__dd raw_q = c->q.total;
+    int e_p = smallest_share_exponent(p, n, c->p.scale);
+    int e_q = smallest_share_exponent(q, n, c->q.scale);
+    int top = max_int(ilogb(c->p.scale), ilogb(c->q.scale));
+    int ls = lift_for(e_p < e_q ? e_p : e_q);
+    int lt = 0;
+
+    /* p and q are valid, so these only recompute the raw sums. */
+    (void)singdiv__check_nonnegative(p, n, "p", NULL, &raw_p);
+    (void)singdiv__check_nonnegative(q, n, "q", NULL, &raw_q);
+    if (raw_p.lo != 0.0) {
+        lt = max_int(lt, lift_for(ilogb(raw_p.lo) + ilogb(c->p.scale)));
+    }
+    if (raw_q.lo != 0.0) {
+        lt = max_int(lt, lift_for(ilogb(raw_q.lo) + ilogb(c->q.scale)));
+    }
+    ls = ls < 1022 - top ? ls : 1022 - top;
+    lt = lt < 1022 - top ? lt : 1022 - top;
+    ls = ls < 1000 ? ls : 1000;
+    lt = lt < 1000 - ls ? lt : 1000 - ls;
+
+    h->fp = ldexp(c->p.scale, ls);
+    h->fq = ldexp(c->q.scale, ls);
+    h->p_total.hi = raw_p.hi * ldexp(c->p.scale, lt);
+    h->p_total.lo = raw_p.lo * ldexp(c->p.scale, lt);
+    h->q_total.hi = raw_q.hi * ldexp(c->q.scale, lt);
+    h->q_total.lo = raw_q.lo * ldexp(c->q.scale, lt);
+    h->lift = ls + lt;
+}
+
+/* The careful sweep with its scaling. */
+static double
+w1_hist_rare(const double *x, const double *p, const double *q, size_t n,
+             const singdiv__pair *c)
+{
+    hist_scaling h;
+
+    hist_scaling_for(p, q, n, c, &h);
+    return w1_hist_careful(x, p, q, n, c, &h);
+}
+
+/*
+ * Computes W1 of validated histograms with the copy of the pass chosen by
+ * path. The blocked pass handles points below 2^1016 in magnitude and
+ * shares that are not tiny. It also checks the widths, so the support is
+ * validated separately only when the pass flags a width or cannot run.
+ */
+static singdiv_status
+w1_hist_validated(const double *x, const double *p, const double *q, size_t n,
+                  const singdiv__pair *c, singdiv__path path, double *out)
+{
+    singdiv__w1_hist_input in = { x, p, q, n, c->p.scale, c->q.scale, c->p.total, c->q.total };
+    singdiv__w1_hist_sums sums;
+    singdiv_status status;
+
+    if (n < 2 || !(fmax(fabs(x[0]), fabs(x[n - 1])) < 0x1p1016)) {
+        status = singdiv_check_support(x, n, NULL);
+        if (status == SINGDIV_OK) {
+            *out = n < 2 ? 0.0 : w1_hist_rare(x, p, q, n, c);
+        }
+        return status;
+    }
+
+    sums = singdiv__w1_hist_pass(&in, path);
+    if (sums.bad_support) {
+        status = singdiv_check_support(x, n, NULL);
+        if (status != SINGDIV_OK) {
+            return status;
+        }
+    }
+    if (sums.bad_support || sums.tiny_share || tiny_low_part(c->p.total.lo)
+        || tiny_low_part(c->q.total.lo)) {
+        *out = w1_hist_rare(x, p, q, n, c);
+    } else {
+        *out = (sums.sum.hi + sums.sum.lo) / c->pq;
+    }
+    return SINGDIV_OK;
 }
 
 singdiv_status
-singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
-                const singdiv_options *opt, double *out)
+singdiv__w1_hist_on(const double *x, const double *p, const double *q, size_t n,
+                    const singdiv_options *opt, double *out, singdiv__path path)
 {
     singdiv__pair c;
     singdiv_status status;
@@ -875,13 +1087,15 @@ singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
         return SINGDIV_ERR_NULL;
     }
     status = singdiv__pair_prepare(p, q, n, opt, NULL, &c);
-    if (status == SINGDIV_OK) {
-        status = singdiv_check_support(x, n, NULL);
-    }
     if (status != SINGDIV_OK) {
         return status;
     }
+    return w1_hist_validated(x, p, q, n, &c, path, out);
+}
 
-    *out = w1_hist_sweep(x, p, q, n, &c);
-    return SINGDIV_OK;
+singdiv_status
+singdiv_w1_hist(const double *x, const double *p, const double *q, size_t n,
+                const singdiv_options *opt, double *out)
+{
+    return singdiv__w1_hist_on(x, p, q, n, opt, out, SINGDIV__PATH_AUTO);
 }

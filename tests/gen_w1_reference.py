@@ -173,6 +173,17 @@ def hist_cases(rng):
     yield ("hist_near_identical", 1, x, p, nudged)
     offset = [1e9 + i * 0.25 + rng.random() * 0.1 for i in range(n)]
     yield ("hist_offset_1e9", 1, offset, p, q)
+    # Long enough for the blocked pass: 5 blocks of 256 terms and a tail.
+    n = 1400
+    x = sorted(rng.uniform(-10, 10) for _ in range(n))
+    p = [rng.random() if rng.random() < 0.8 else 0.0 for _ in range(n)]
+    q = [rng.random() if rng.random() < 0.8 else 0.0 for _ in range(n)]
+    yield ("hist_long_zero_bins", 1, x, p, q)
+    nudged = [t * (1 + 2.0 ** -51) if i % 5 == 2 else t for i, t in enumerate(p)]
+    yield ("hist_long_near_identical", 1, x, p, nudged)
+    # Shares that span the exponent range: subnormal beside 1.
+    tiny = [t * 2.0 ** -1074 if i % 97 == 0 else t for i, t in enumerate(p)]
+    yield ("hist_long_subnormal_shares", 1, x, tiny, p)
 
 
 def main():

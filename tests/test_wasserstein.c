@@ -16,6 +16,7 @@
 #include "check.h"
 #include "internal.h"
 #include "radix_sort.h"
+#include "w1_hist.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -368,6 +369,177 @@ cdf_distance_huge_range_is_finite(void **state)
     check_identical(out, DBL_MAX / 2.0);
     check_identical(w1(u, NULL, 4, v, NULL, 1), DBL_MAX / 2.0);
     check_identical(wk(u, 4, v, 1, HUGE_VAL), HUGE_VAL);
+}
+
+/*
+ * u = {0, 2^1000} with weights {1, 37 t}, t = 2^-1074, v = {0} with weight
+ * 1.5. F_u - F_v = 1 / (1 + 37 t) - 1 on [0, 2^1000), so
+ *   W1 = 2^1000 37 t / (1 + 37 t) = 37 2^-74 (1 - 37 t + ...),
+ * which rounds to 37 2^-74 (the factor differs from 1 by far less than
+ * half an ulp). The mass 37 t times the total 1.5 of v is 55.5 t, which
+ * used to round to 56 t in the subnormal range: 0.9% too large.
+ */
+static void
+w1_tiny_weight_beside_one(void **state)
+{
+    double u[] = { 0.0, 0x1p1000 };
+    double uw[] = { 1.0, 37.0 * DBL_TRUE_MIN };
+    double v[] = { 0.0 };
+    double vw[] = { 1.5 };
+    double out = -1.0;
+
+    (void)state;
+    check_ulp(w1(u, uw, 2, v, vw, 1), 37.0 * 0x1p-74, W1_MAX_ULP);
+    check_status(singdiv_cdf_distance_samples(u, uw, 2, v, vw, 1, 1.0, &out), SINGDIV_OK);
+    check_ulp(out, 37.0 * 0x1p-74, W1_MAX_ULP);
+}
+
+/*
+ * The histogram form of w1_tiny_weight_beside_one: x = {0, 2^1000},
+ * p = {1, 37 t}, q = {1.5, 0} as counts. P_0 - Q_0 = 1 / (1 + 37 t) - 1,
+ * so W1 = 37 2^-74 after rounding. The step q_0 P carried 1.5 times the
+ * low part 37 t of P, which rounded to 56 t.
+ */
+static void
+w1_hist_tiny_share_beside_one(void **state)
+{
+    double x[] = { 0.0, 0x1p1000 };
+    double p[] = { 1.0, 37.0 * DBL_TRUE_MIN };
+    double q[] = { 1.5, 0.0 };
+    singdiv_options opt;
+    double out = -1.0;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_w1_hist(x, p, q, 2, &opt, &out), SINGDIV_OK);
+    check_ulp(out, 37.0 * 0x1p-74, W1_MAX_ULP);
+}
+
+/*
+ * x = {0, 1, 2^900}, p = {3, 0.5, 5 t}, q = {3, 0.5, 0} as counts, with
+ * P = 3.5 + 5 t and Q = 3.5. P is scaled by 1/2 into [1, 2), which halved
+ * its low part 5 t into the subnormal range. The differences are
+ * P_0 - Q_0 = 3 / P - 3 / 3.5 = -15 t / (3.5 P) and P_1 - Q_1 = -5 t / P,
+ * so W1 = 15 t / (3.5 P) + (2^900 - 1) 5 t / P
+ *       = (10 / 7) 2^-174 (1 + O(2^-900)),
+ * which rounds to RN(10 / 7) 2^-174.
+ */
+static void
+w1_hist_halved_total_keeps_tiny_part(void **state)
+{
+    double x[] = { 0.0, 1.0, 0x1p900 };
+    double p[] = { 3.0, 0.5, 5.0 * DBL_TRUE_MIN };
+    double q[] = { 3.0, 0.5, 0.0 };
+    singdiv_options opt;
+    double out = -1.0;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_w1_hist(x, p, q, 3, &opt, &out), SINGDIV_OK);
+    check_ulp(out, ldexp(10.0 / 7.0, -174), W1_MAX_ULP);
+}
+
+/* Fills a histogram of n points with zero bins, and one entry of q nudged per 5. */
+static void
+fill_histograms(double *x, double *p, double *q, size_t n, uint64_t *seed)
+{
+    double position = -3.0;
+
+    for (size_t i = 0; i < n; i++) {
+        position += 0.001 + next_uniform(seed);
+        x[i] = position;
+        p[i] = next_uniform(seed) < 0.2 ? 0.0 : next_uniform(seed);
+        q[i] = i % 5 == 2 ? p[i] * (1.0 + 0x1p-50) : next_uniform(seed);
+    }
+}
+
+/*
+ * The AVX2 copy of the histogram pass must give the same bits as the
+ * portable copy: sums and flags, for lengths around the block size and a
+ * long one, and through singdiv_w1_hist's internal entry point. Where the
+ * CPU has no AVX2 both calls run the portable copy and the test is void.
+ */
+static void
+w1_hist_copies_bit_identical(void **state)
+{
+    const size_t lengths[] = { 2, 255, 256, 257, 258, 513, 3001 };
+    double *x = malloc(3001 * sizeof *x);
+    double *p = malloc(3001 * sizeof *p);
+    double *q = malloc(3001 * sizeof *q);
+    uint64_t seed = 20261205;
+
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(p);
+    assert_non_null(q);
+    fill_histograms(x, p, q, 3001, &seed);
+    for (size_t k = 0; k < ARRAY_LEN(lengths); k++) {
+        size_t n = lengths[k];
+        singdiv__w1_hist_input in = { x, p, q, n, 0.25, 0.5, { 1.5, 0x1p-60 }, { 1.25, -0x1p-61 } };
+        singdiv__w1_hist_sums wide = singdiv__w1_hist_pass(&in, SINGDIV__PATH_AUTO);
+        singdiv__w1_hist_sums scalar = singdiv__w1_hist_pass(&in, SINGDIV__PATH_SCALAR);
+        double out_wide = -1.0;
+        double out_scalar = -2.0;
+
+        check_identical(wide.sum.hi, scalar.sum.hi);
+        check_identical(wide.sum.lo, scalar.sum.lo);
+        check_size((size_t)wide.bad_support, (size_t)scalar.bad_support);
+        check_size((size_t)wide.tiny_share, (size_t)scalar.tiny_share);
+        check_status(singdiv__w1_hist_on(x, p, q, n, NULL, &out_wide, SINGDIV__PATH_AUTO),
+                     SINGDIV_ERR_NOT_NORMALIZED);
+        check_status(singdiv__w1_hist_on(x, p, q, n, &(singdiv_options){ 1, 0.0, 1e-6 },
+                                         &out_wide, SINGDIV__PATH_AUTO), SINGDIV_OK);
+        check_status(singdiv__w1_hist_on(x, p, q, n, &(singdiv_options){ 1, 0.0, 1e-6 },
+                                         &out_scalar, SINGDIV__PATH_SCALAR), SINGDIV_OK);
+        check_identical(out_wide, out_scalar);
+    }
+    free(x);
+    free(p);
+    free(q);
+}
+
+/*
+ * The pass flags what it cannot treat, in both copies: an unsorted point
+ * in a full block, and a subnormal share.
+ */
+static void
+w1_hist_pass_flags_bad_inputs(void **state)
+{
+    double *x = malloc(600 * sizeof *x);
+    double *p = malloc(600 * sizeof *p);
+    double *q = malloc(600 * sizeof *q);
+    uint64_t seed = 99;
+    const singdiv__path paths[] = { SINGDIV__PATH_AUTO, SINGDIV__PATH_SCALAR };
+    double x300;
+    double p100;
+
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(p);
+    assert_non_null(q);
+    fill_histograms(x, p, q, 600, &seed);
+    for (size_t k = 0; k < ARRAY_LEN(paths); k++) {
+        singdiv__w1_hist_input in = { x, p, q, 600, 1.0, 1.0, { 1.0, 0.0 }, { 1.0, 0.0 } };
+        singdiv__w1_hist_sums sums = singdiv__w1_hist_pass(&in, paths[k]);
+
+        check_size((size_t)sums.bad_support, 0);
+        check_size((size_t)sums.tiny_share, 0);
+
+        x300 = x[300];
+        p100 = p[100];
+        x[300] = x[299];
+        p[100] = 0x1p-1000;
+        sums = singdiv__w1_hist_pass(&in, paths[k]);
+        check_size((size_t)sums.bad_support, 1);
+        check_size((size_t)sums.tiny_share, 1);
+        x[300] = x300;
+        p[100] = p100;
+    }
+    free(x);
+    free(p);
+    free(q);
 }
 
 /* ---- known-fault cases ---- */
@@ -1309,6 +1481,11 @@ main(void)
         cmocka_unit_test(radix_sort_orders_long_runs),
         cmocka_unit_test(radix_sort_skips_constant_digits),
         cmocka_unit_test(w1_matches_exact_references),
+        cmocka_unit_test(w1_tiny_weight_beside_one),
+        cmocka_unit_test(w1_hist_tiny_share_beside_one),
+        cmocka_unit_test(w1_hist_halved_total_keeps_tiny_part),
+        cmocka_unit_test(w1_hist_copies_bit_identical),
+        cmocka_unit_test(w1_hist_pass_flags_bad_inputs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

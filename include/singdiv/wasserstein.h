@@ -33,9 +33,14 @@
  * the given doubles; weighted ones within 4 ulp unless the weights are so
  * close to each other that the coupled masses cancel below 2^-100 of the
  * totals. Checked against exact rational references (tests/data/w1_*).
- * NOTE: a weight so small beside the others that its scaled mass is
- * subnormal is rounded in the subnormal range, so its share of the result
- * can be off by more than that (about 1% seen with weights 2^-1074 and 1).
+ * Weights may span the whole exponent range (2^-1074 beside 1, say): the
+ * masses are lifted by a power of two before they could round in the
+ * subnormal range.
+ * NOTE: a weight more than about 2^-2000 below its side's total still
+ * rounds there. The totals are double-doubles, so weights whose exact sum
+ * needs more than about 106 bits (1, 0.3 and 2^-1074) lose the smallest
+ * from the total, and W1 of samples that differ only there loses its
+ * relative accuracy.
  *
  * Cost: the sample functions sort both samples with an LSD radix sort on
  * the bit patterns of the doubles, O(nu + nv) time and
@@ -162,7 +167,11 @@ singdiv_w1_samples_sorted(const double *u, const double *u_weights, size_t nu,
  * The cumulative difference P_i Q - Q_i P is accumulated in double-double
  * from exact products, so histograms that differ in the last digits keep
  * their relative accuracy: within 4 ulp of the exact value, checked
- * against exact rational references.
+ * against exact rational references. Shares that would be subnormal (an
+ * entry of 2^-1074 beside entries near 1) are first lifted by a power of
+ * two, within the limits given for weights at the top of this file. On
+ * x86-64 processors with AVX2 and FMA a vectorised copy of the pass runs,
+ * and it returns the same bits as the portable copy.
  *
  * Errors, in the order they are checked: SINGDIV_ERR_NULL when out or x
  * is NULL. Then opt and p and q as singdiv/discrete.h checks them:

@@ -217,33 +217,41 @@ library_ms(const double *x, const double *y, size_t n, size_t d,
 }
 
 #if HAVE_FMA_PEAK
-/* Runs 8 independent chains of 4-lane FMAs; returns the ns per scalar FMA. */
+/*
+ * Runs 8 independent chains of 4-lane FMAs, enough to cover the FMA
+ * latency; returns the ns per scalar FMA. The chains are named variables
+ * so that they stay in registers.
+ */
 __attribute__((target("avx2,fma"))) static double
 fma_ns(void)
 {
     const long iterations = 20000000;
-    __m256d acc[8];
     __m256d mul = _mm256_set1_pd(0.999999);
     __m256d add = _mm256_set1_pd(1e-9);
-    double sink = 0.0;
-    double t0;
+    __m256d a0 = _mm256_set1_pd(0.0);
+    __m256d a1 = _mm256_set1_pd(1.0);
+    __m256d a2 = _mm256_set1_pd(2.0);
+    __m256d a3 = _mm256_set1_pd(3.0);
+    __m256d a4 = _mm256_set1_pd(4.0);
+    __m256d a5 = _mm256_set1_pd(5.0);
+    __m256d a6 = _mm256_set1_pd(6.0);
+    __m256d a7 = _mm256_set1_pd(7.0);
+    double t0 = now_ms();
     double ms;
+    double sink;
 
-    for (int q = 0; q < 8; q++) {
-        acc[q] = _mm256_set1_pd((double)q);
-    }
-    t0 = now_ms();
     for (long i = 0; i < iterations; i++) {
-        for (int q = 0; q < 8; q++) {
-            acc[q] = _mm256_fmadd_pd(acc[q], mul, add);
-        }
-        __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[1]), "+x"(acc[2]), "+x"(acc[3]),
-                         "+x"(acc[4]), "+x"(acc[5]), "+x"(acc[6]), "+x"(acc[7]));
+        a0 = _mm256_fmadd_pd(a0, mul, add);
+        a1 = _mm256_fmadd_pd(a1, mul, add);
+        a2 = _mm256_fmadd_pd(a2, mul, add);
+        a3 = _mm256_fmadd_pd(a3, mul, add);
+        a4 = _mm256_fmadd_pd(a4, mul, add);
+        a5 = _mm256_fmadd_pd(a5, mul, add);
+        a6 = _mm256_fmadd_pd(a6, mul, add);
+        a7 = _mm256_fmadd_pd(a7, mul, add);
     }
     ms = now_ms() - t0;
-    for (int q = 0; q < 8; q++) {
-        sink += acc[q][0];
-    }
+    sink = a0[0] + a1[0] + a2[0] + a3[0] + a4[0] + a5[0] + a6[0] + a7[0];
     if (sink == 42.0) {
         printf("(sink)\n");
     }

@@ -30,12 +30,6 @@ TOOLCHAIN_SYMBOLS = {"_init", "_fini", "_edata", "_end", "__bss_start"}
 # Symbols that the gcov runtime of a coverage build exports (gcc 12).
 GCOV_SYMBOL = re.compile(r"^(__gcov_\w+|mangle_path)$")
 
-# NOTE: clang 14 exports the ifunc resolvers of target_clones functions
-# ("w1_sorted.resolver") from a library built with hidden visibility. A
-# name with a dot cannot be called from C, so they are left out here, but
-# they are still dynamic symbols that the library should not export.
-RESOLVER_SYMBOL = re.compile(r"^\w+\.resolver$")
-
 FORBIDDEN_IMPORTS = re.compile(
     r"^_*(printf|vprintf|puts|putchar|fputs|fputc|putc|fwrite|fprintf|vfprintf|"
     r"perror|abort|exit|_exit|_Exit|quick_exit)(_chk)?$"
@@ -79,8 +73,7 @@ def main(argv):
     coverage = "--coverage" in argv[3:]
 
     declared = declared_functions(header_dir)
-    exported = {name for name in nm_symbols(library, "--defined-only") - TOOLCHAIN_SYMBOLS
-                if not RESOLVER_SYMBOL.match(name)}
+    exported = nm_symbols(library, "--defined-only") - TOOLCHAIN_SYMBOLS
     if coverage:
         exported = {name for name in exported if not GCOV_SYMBOL.match(name)}
     problems = []

@@ -47,11 +47,12 @@
  *
  * Accuracy against the single call on the same whole vector: entropy and
  * cross-entropy within 16 ulp, KL within 16 ulp plus 4 eps dev(P, Q) / P
- * (zero for P = Q), logits cross-entropy and log-sum-exp within 16 ulp
+ * (zero for P = Q; NOTE: for P far below Q this exceeds the value itself,
+ * and the KL can even be +inf with no violating set), logits cross-entropy and log-sum-exp within 16 ulp
  * plus 2 eps per rescaling (at most one per chunk and one per merge);
  * masses within 8 ulp. Counts are exact. Checked on random vectors cut
  * into random chunks merged in random orders. NOTE: the logits
- * cross-entropy sums -p_i s_i in the raw units of p, so a term p_i |s_i|
+ * cross-entropy sums -p_i s_i in the raw units of p, so a sum of p_i |s_i|
  * above DBL_MAX gives +inf where the single call, which works in units of
  * p / P, can be finite (a temperature near DBL_MIN with p_i above 1).
  *

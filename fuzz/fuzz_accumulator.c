@@ -60,8 +60,11 @@ kl_bound(int kind, const double *p, const double *q, size_t n, const singdiv_opt
         return 0.0;
     }
     for (size_t i = 0; i < n; i++) {
-        sum_p += p[i];
-        sum_q += q[i];
+        /* Entries that the accumulator rejects (NaN, inf, negative) are left out. */
+        if (isfinite(p[i]) && isfinite(q[i]) && p[i] >= 0.0 && q[i] >= 0.0) {
+            sum_p += p[i];
+            sum_q += q[i];
+        }
     }
     dev = sum_p * log(sum_p / sum_q) - sum_p + sum_q;
     return 8 * DBL_EPSILON * fabs(dev) / sum_p / fabs(fuzz_log_base(opt));

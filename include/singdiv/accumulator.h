@@ -54,7 +54,9 @@
  * into random chunks merged in random orders. NOTE: the logits
  * cross-entropy sums -p_i s_i in the raw units of p, so a sum of p_i |s_i|
  * above DBL_MAX gives +inf where the single call, which works in units of
- * p / P, can be finite (a temperature near DBL_MIN with p_i above 1).
+ * p / P, can be finite (a temperature near DBL_MIN with p_i above 1),
+ * and when every p_i is tiny (sum p below about 2^-960) the products
+ * p_i s_i are subnormal and the value loses digits.
  *
  * Coverage: finalisation checks that the chunk lengths add up to the end
  * of the furthest chunk, which detects a missing or repeated chunk (but

@@ -311,6 +311,27 @@ singdiv__mixture_deviance(const singdiv__mixture *m, const singdiv__entry *e)
     return e->x * log_ratio_smoothed(m, e, smoothed) - gap;
 }
 
+/*
+ * Returns the slope factor eps (rr - y) / q_eps for q_i, r_i > 0 where y or
+ * rr is too small in the units of U to divide by. With the weight
+ * w = eps rr / ((1 - eps) y), taken from the logarithms of the raw
+ * entries, the factor is (w - eps / (1 - eps)) / (1 + w).
+ */
+static double
+slope_factor_wide(const singdiv__mixture *m, const singdiv__entry *e)
+{
+    double log_weight = (m->log_eps - m->log1m_eps) + (log_rr(m, e) - log_y(m, e));
+    double c = m->eps / m->one_minus_eps;
+
+    if (log_weight <= 0.0) {
+        double w = exp(log_weight);
+
+        return (w - c) / (1.0 + w);
+    }
+    /* w > 1: divide through by w. */
+    return (1.0 - c * exp(-log_weight)) / (1.0 + exp(-log_weight));
+}
+
 double
 singdiv__mixture_slope_term(const singdiv__mixture *m, const singdiv__entry *e)
 {
@@ -325,9 +346,16 @@ singdiv__mixture_slope_term(const singdiv__mixture *m, const singdiv__entry *e)
         return 0.0;
     }
     gap = singdiv__mixture_gap(m, e);
-    if (e->qs == 0.0) {
+    if (e->q_raw == 0.0) {
         /* eps (rr - 0) / (eps rr) = 1. */
         return gap;
+    }
+    if (e->r_raw == 0.0) {
+        /* eps (0 - y) / ((1 - eps) y). */
+        return gap * (-m->eps / m->one_minus_eps);
+    }
+    if (!(e->yu.hi >= DBL_MIN && e->ru.hi >= DBL_MIN)) {
+        return gap * slope_factor_wide(m, e);
     }
 
     /*

@@ -530,6 +530,30 @@ subnormal_share_beside_tiny_eps(void **state)
     check_rel(report.value, (1025.0 * log(2.0) - log(5.0)) / 2.0, 8 * DBL_EPSILON);
 }
 
+/*
+ * p = (1/2, 1/2), q = (2^8, 2^-1074) normalised, r = (1, 0), eps = 1/2:
+ * y_1 = 2^-1082 underflows when scaled but is positive, and r_1 = 0, so
+ * q_eps,1 = (1 - eps) y_1 and the slope factor eps (rr - y) / q_eps there is
+ * -eps / (1 - eps) = -1, with gap x_1 - q_eps,1 = 1/2 up to 2^-1083. Symbol
+ * 0 has q_eps,0 = 1 up to 2^-1082 and factor (1/2)(1 - y_0) = 2^-1083, so
+ * the slope is -1/2 (it was +1/2: the underflowed share counted as q = 0).
+ */
+static void
+slope_with_underflowed_share_and_zero_r(void **state)
+{
+    const double p[2] = { 0.5, 0.5 };
+    const double q[2] = { 0x1p8, 0x1p-1074 };
+    const double r[2] = { 1.0, 0.0 };
+    singdiv_options opt;
+    double slope;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_smoothing_slope(p, q, r, 2, 0.5, &opt, &slope), SINGDIV_OK);
+    check_rel(slope, -0.5, 4 * DBL_EPSILON);
+}
+
 static void
 reference_zero_on_violating_set(void **state)
 {
@@ -1247,6 +1271,7 @@ main(void)
         cmocka_unit_test(base_two_divides_values_not_slope),
         cmocka_unit_test(subnormal_eps_is_accepted),
         cmocka_unit_test(subnormal_share_beside_tiny_eps),
+        cmocka_unit_test(slope_with_underflowed_share_and_zero_r),
         cmocka_unit_test(reference_zero_on_violating_set),
         cmocka_unit_test(uniform_reference_leaves_nothing_uncovered),
         cmocka_unit_test(drift_counts_kl_at_eps_1e9),

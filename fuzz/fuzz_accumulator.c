@@ -175,7 +175,7 @@ check_round_trip(const singdiv_accumulator *acc)
 
 static void
 check_finalized(const singdiv_accumulator *acc, int kind, const singdiv_options *opt,
-                int kl_without_digits)
+                int kl_without_digits, int check_values)
 {
     singdiv_report r;
     singdiv_status s = FUZZ_CALL("singdiv_accumulator_finalize", singdiv_accumulator_finalize(acc, &r));
@@ -184,7 +184,7 @@ check_finalized(const singdiv_accumulator *acc, int kind, const singdiv_options 
 
     FUZZ_CHECK(fuzz_is_status(s));
     fuzz_check_error(&r.error, s, acc_args, ACC_NARGS);
-    if (s == SINGDIV_OK) {
+    if (s == SINGDIV_OK && check_values) {
         FUZZ_CHECK(!isnan(r.value));
         FUZZ_CHECK(fuzz_is_nonnegative(r.value, opt));
         FUZZ_CHECK(fuzz_is_mass(r.violating_mass) && fuzz_is_mass(r.reverse_mass));
@@ -219,7 +219,12 @@ check_deserialize_any(fuzz_input *in)
         FUZZ_CHECK(memcmp(&acc, &before, sizeof acc) == 0);
         return;
     }
-    check_finalized(&acc, acc.kind, &acc.options, 0);
+    /*
+     * Deserialisation checks each field on its own, not the sums against
+     * each other, so a state that no accumulator wrote may finalise to
+     * any value: only statuses and error details are checked here.
+     */
+    check_finalized(&acc, acc.kind, &acc.options, 0, 0);
     check_round_trip(&acc);
 }
 
@@ -300,7 +305,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      */
     kl_without_digits = fuzz_known_bug(kind == SINGDIV_ACCUMULATE_KL &&
                                        kl_bound(kind, p, q, n, opt) > 1.0);
-    check_finalized(&a, kind, opt, kl_without_digits);
+    check_finalized(&a, kind, opt, kl_without_digits, 1);
     check_round_trip(&a);
 
     /* The single call loses relative precision on subnormal quotients, so those are left out. */

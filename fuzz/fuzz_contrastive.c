@@ -58,7 +58,8 @@ check_infonce(const singdiv_infonce_report *r, singdiv_status s, size_t n, size_
     if (isfinite(r->row_loss) && isfinite(r->column_loss)) {
         double mean = (r->row_loss + r->column_loss) / 2;
 
-        FUZZ_CHECK(fabs(r->symmetric_loss - mean) <= 4 * DBL_EPSILON * mean);
+        /* Subnormal losses carry an absolute rounding error of a few DBL_TRUE_MIN. */
+        FUZZ_CHECK(fabs(r->symmetric_loss - mean) <= 4 * DBL_EPSILON * mean + 4 * DBL_TRUE_MIN);
     } else {
         FUZZ_CHECK(isinf(r->symmetric_loss));
     }

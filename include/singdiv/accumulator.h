@@ -239,7 +239,10 @@ singdiv_accumulator_serialize(const singdiv_accumulator *acc, unsigned char *byt
  * sums of the entropy and cross-entropy, a count
  * above the entries or an index beyond size_t; argument "bytes", index
  * the byte offset of the field). A state whose sums overflowed reads
- * back, and its finalisation returns SINGDIV_ERR_INFINITE.
+ * back, and its finalisation returns SINGDIV_ERR_INFINITE. NOTE: the sums
+ * are checked one by one, not against each other, so bytes that no
+ * accumulator wrote can finalise to any value, masses outside [0, 1]
+ * included.
  */
 SINGDIV_EXPORT singdiv_status
 singdiv_accumulator_deserialize(singdiv_accumulator *acc, const unsigned char *bytes,

@@ -42,6 +42,8 @@ set_lidstone_eps(singdiv__mixture *m, double alpha)
         double t = (m->q_sum.hi / (double)m->n) / alpha;
 
         singdiv__mixture_set_eps(m, 1.0 / (1.0 + t), 0.0, -log1p(t), log(t) - log1p(t));
+        /* 1 - eps = t / (1 + t), which stays positive when eps rounds to 1. */
+        m->one_minus_eps = t / (1.0 + t);
         return;
     }
     total.lo += m->q_sum.lo + pseudo.lo;
@@ -61,6 +63,14 @@ set_lidstone_eps(singdiv__mixture *m, double alpha)
         log1m_eps = log(m->q_sum.hi) - log(pseudo.hi);
     }
     singdiv__mixture_set_eps(m, eps_hi, eps_lo, log_eps, log1m_eps);
+    if (eps_hi > 0.5) {
+        /*
+         * 1 - eps = N / (N + A) directly: when A dwarfs N, eps_lo loses N
+         * to the rounding error of n alpha, and 1 - eps formed from eps
+         * would be 0.
+         */
+        m->one_minus_eps = m->q_sum.hi / total.hi;
+    }
 }
 
 /* Validates the arguments of a Lidstone function and prepares the mixture. */

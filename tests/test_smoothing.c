@@ -922,6 +922,32 @@ lidstone_underflowed_eps_beside_subnormal_share(void **state)
     check_rel(slope, 0x1p-261, 1e-12);
 }
 
+/*
+ * alpha = 0x1.fcddfa218b082p+733 against counts c = (2^8, 2^-1022,
+ * 2^-1022): 3 alpha rounds with an error near 2^684, far above N, so
+ * 1 - eps = N / (N + 3 alpha), about 2^-728, must not come from eps (it
+ * gave 0 and a NaN slope, because y_1 = 2^-1030 takes the logarithmic
+ * path). q_eps is uniform up to 2^-728, so CE = log 3 for
+ * p = (1/2, 1/4, 1/4), and with y = (1, 0, 0) up to 2^-1030 the slope is
+ * (1 - eps) sum (x - q_eps) eps (rr - y) / q_eps
+ *   = (1 - eps) ((1/6)(-2) + 2 (-1/12)(1)) = -(1/2) 2^8 / (3 alpha).
+ */
+static void
+lidstone_huge_alpha_keeps_one_minus_eps(void **state)
+{
+    const double p[3] = { 0.5, 0.25, 0.25 };
+    const double c[3] = { 0x1p8, 0x1p-1022, 0x1p-1022 };
+    const double alpha = 0x1.fcddfa218b082p+733;
+    singdiv_report report;
+    double slope;
+
+    (void)state;
+    check_status(singdiv_lidstone_cross_entropy(p, c, 3, alpha, NULL, &report), SINGDIV_OK);
+    check_rel(report.value, log(3.0), 4 * DBL_EPSILON);
+    check_status(singdiv_lidstone_slope(p, c, 3, alpha, NULL, &slope), SINGDIV_OK);
+    check_rel(slope, -128.0 / (3.0 * alpha), 8 * DBL_EPSILON);
+}
+
 static void
 lidstone_expansion_matches_small_alpha(void **state)
 {
@@ -1284,6 +1310,7 @@ main(void)
         cmocka_unit_test(lidstone_closed_form),
         cmocka_unit_test(lidstone_expansion_matches_small_alpha),
         cmocka_unit_test(lidstone_underflowed_eps_beside_subnormal_share),
+        cmocka_unit_test(lidstone_huge_alpha_keeps_one_minus_eps),
         cmocka_unit_test(lidstone_equals_mixture_with_matching_eps),
         cmocka_unit_test(eps_outside_open_interval_is_domain_error),
         cmocka_unit_test(alpha_not_positive_finite_is_domain_error),

@@ -159,6 +159,41 @@ kth_root(double x, double k)
     return fma(y, residual * log(x), y);
 }
 
+/*
+ * Returns (num / den)^(1/k) as y 2^*n for num, den > 0, also where the
+ * quotient is below the normal range. The quotient is taken as m 2^e with
+ * m in (1/2, 2), and 2^(e/k) as 2^n times 2^f, f in [0, 1). The rounding
+ * errors of e r and of r = 1/k are corrected to first order, as in kth_root().
+ */
+static double
+kth_root_of_ratio(double num, double den, double k, int *n)
+{
+    const double ln2 = 0x1.62e42fefa39efp-1;
+    int e = ilogb(num) - ilogb(den);
+    double m = scalbn(num, -ilogb(num)) / scalbn(den, -ilogb(den));
+    double r = 1.0 / k;
+    double residual = fma(-k, r, 1.0) / k;
+    double t = (double)e * r;
+    double t_lo = fma((double)e, r, -t);
+    double whole = floor(t);
+    double y = pow(m, r) * exp2(t - whole);
+
+    *n = (int)whole;
+    return fma(y, residual * (log(m) + (double)e * ln2) + t_lo * ln2, y);
+}
+
+/* Returns a b 2^e with no intermediate overflow or underflow, for finite a, b. */
+static double
+product_pow2(double a, double b, int e)
+{
+    int e_a;
+    int e_b;
+    double m_a = frexp(a, &e_a);
+    double m_b = frexp(b, &e_b);
+
+    return ldexp(m_a * m_b, e_a + e_b + e);
+}
+
 /* Returns the exponent of the smallest nonzero entry of x times scale; INT_MAX for none. */
 static int
 smallest_share_exponent(const double *x, size_t n, double scale)
@@ -331,6 +366,7 @@ w1_sorted(const sample *u, const sample *v)
     double a;
     double b;
     double sigma;
+    double sum;
 
     coupling_init(&c, u, v);
     sigma = overflow_scale(sample_max_abs(u, v), c.total);
@@ -341,7 +377,17 @@ w1_sorted(const sample *u, const sample *v)
     while (coupling_next(&c, &mass, &a, &b)) {
         singdiv__sum_add(&s, mass * scaled_distance(a, b, sigma));
     }
-    return (singdiv__sum_value(&s) / c.total) / sigma;
+    /*
+     * With a tiny mass beside a huge one the quotient can fall below
+     * 2^-1022 before 1 / sigma would lift it back. Then the quotient of
+     * the mantissas is scaled once by the combined power of two.
+     */
+    sum = singdiv__sum_value(&s);
+    if (sum > 0.0 && sum / c.total < DBL_MIN) {
+        return ldexp(scalbn(sum, -ilogb(sum)) / scalbn(c.total, -ilogb(c.total)),
+                     ilogb(sum) - ilogb(c.total) - ilogb(sigma));
+    }
+    return (sum / c.total) / sigma;
 }
 
 /* Returns the largest scaled |u_i - v_j| over the pairs that carry mass. */
@@ -377,6 +423,9 @@ wk_sorted(const sample *u, const sample *v, double k)
     double mass;
     double a;
     double b;
+    double sum;
+    double y;
+    int n;
 
     if (largest == 0.0) {
         return 0.0;
@@ -393,7 +442,17 @@ wk_sorted(const sample *u, const sample *v, double k)
             singdiv__sum_add(&s, mass * pow(scaled_distance(a, b, sigma) / largest, k));
         }
     }
-    return (largest * kth_root(singdiv__sum_value(&s) / c.total, k)) / sigma;
+    /*
+     * With a tiny mass beside a huge one (weights 2^-140 and DBL_MAX) the
+     * quotient can fall below 2^-1022 while its k-th root is normal. Taken
+     * plainly it loses its digits, or it is 0 and kth_root() returns NaN.
+     */
+    sum = singdiv__sum_value(&s);
+    if (sum / c.total >= DBL_MIN) {
+        return (largest * kth_root(sum / c.total, k)) / sigma;
+    }
+    y = kth_root_of_ratio(sum, c.total, k, &n);
+    return product_pow2(largest, y, n - ilogb(sigma));
 }
 
 /*
@@ -474,6 +533,7 @@ cdf_sorted(const sample *u, const sample *v, double k)
     double gap;
     double length;
     double root;
+    double unscale;
 
     cdf_walk_init(&c, u, v, sigma);
     while (cdf_walk_next(&c, &gap, &length)) {
@@ -481,7 +541,10 @@ cdf_sorted(const sample *u, const sample *v, double k)
             largest = gap;
         }
     }
-    if (largest == 0.0 || isinf(k)) {
+    if (largest == 0.0) {
+        return 0.0;
+    }
+    if (isinf(k)) {
         return largest / c.total;
     }
 
@@ -498,9 +561,20 @@ cdf_sorted(const sample *u, const sample *v, double k)
      * largest / total (at most 1), so that the product overflows only when
      * the distance itself exceeds DBL_MAX.
      */
-    root = (largest / c.total) * kth_root(singdiv__sum_value(&s), k);
+    root = kth_root(singdiv__sum_value(&s), k);
+    unscale = sigma != 1.0 ? pow(2.0, -log2(sigma) / k) : 1.0;
+    /*
+     * A tiny mass beside a huge one can put largest / total below 2^-1022.
+     * Then its mantissa and exponent are applied separately.
+     */
+    if (largest / c.total < DBL_MIN) {
+        double mantissa = scalbn(largest, -ilogb(largest)) / scalbn(c.total, -ilogb(c.total));
+
+        return product_pow2(unscale * mantissa, root, ilogb(largest) - ilogb(c.total));
+    }
+    root *= largest / c.total;
     if (sigma != 1.0) {
-        root *= pow(2.0, -log2(sigma) / k);
+        root *= unscale;
     }
     return root;
 }

@@ -702,6 +702,78 @@ wk_infinite_order_is_largest_gap(void **state)
     check_identical(wk(u, 4, v, 4, HUGE_VAL), 7.0);
 }
 
+/*
+ * A weight of 2^-140 beside DBL_MAX (found by the fuzzer): u and v both
+ * sit at 0 and 2^600; u carries 2^-140 at 0 and DBL_MAX at 2^600, v
+ * carries nothing at 0. With DBL_MAX = 2^1024 (1 - 2^-53), u's share at 0
+ * is e = 2^-140 / (2^-140 + DBL_MAX) = 2^-1164 (1 + 2^-53 + O(2^-106)).
+ * The coupling moves e by 2^600 and nothing else: Wk = e^(1/k) 2^600, so
+ * W1 = 2^-564, W2 = 2^18 and W4 = 2^309, each within 2^-53 relative.
+ * F_u - F_v = e on [0, 2^600): the CDF distance is e (2^600)^(1/k), 2^-564
+ * for k = 1 and 2^-864 for k = 2. The quotients of masses by the total are
+ * below 2^-1022, where they used to underflow: Wk was NaN and the CDF
+ * distance 0.
+ */
+static void
+wk_tiny_weight_beside_dbl_max(void **state)
+{
+    double x[] = { 0.0, 0x1p600 };
+    double uw[] = { 0x1p-140, DBL_MAX };
+    double vw[] = { 0.0, DBL_MAX };
+    size_t need = singdiv_w1_samples_workspace_size(2, 2);
+    void *ws = malloc(need);
+    double out = -1.0;
+
+    (void)state;
+    assert_non_null(ws);
+    check_status(singdiv_wk_samples(x, uw, 2, x, vw, 2, 2.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p18, WK_MAX_ULP);
+    check_status(singdiv_wk_samples(x, uw, 2, x, vw, 2, 4.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p309, WK_MAX_ULP);
+    check_status(singdiv_wk_samples_workspace(x, uw, 2, x, vw, 2, 2.0, ws, need, &out, NULL),
+                 SINGDIV_OK);
+    check_ulp(out, 0x1p18, WK_MAX_ULP);
+    check_ulp(w1(x, uw, 2, x, vw, 2), 0x1p-564, W1_MAX_ULP);
+    free(ws);
+}
+
+static void
+cdf_distance_tiny_weight_beside_dbl_max(void **state)
+{
+    double x[] = { 0.0, 0x1p600 };
+    double uw[] = { 0x1p-140, DBL_MAX };
+    double vw[] = { 0.0, DBL_MAX };
+    double out = -1.0;
+
+    (void)state;
+    /* The closed form is above wk_tiny_weight_beside_dbl_max. */
+    check_status(singdiv_cdf_distance_samples(x, uw, 2, x, vw, 2, 1.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p-564, W1_MAX_ULP);
+    check_status(singdiv_cdf_distance_samples(x, uw, 2, x, vw, 2, 2.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p-864, WK_MAX_ULP);
+}
+
+/*
+ * As above with the points at 0 and 2^1000 and a weight of 2^-600: e =
+ * 2^-1624 (1 + 2^-53), so W1 = 2^-624. The distances are scaled down to
+ * keep their sum finite, and the quotient by the total used to underflow
+ * to 0 before the scaling was undone.
+ */
+static void
+w1_tiny_weight_beside_dbl_max_huge_values(void **state)
+{
+    double x[] = { 0.0, 0x1p1000 };
+    double uw[] = { 0x1p-600, DBL_MAX };
+    double vw[] = { 0.0, DBL_MAX };
+    double out = -1.0;
+
+    (void)state;
+    check_ulp(w1(x, uw, 2, x, vw, 2), 0x1p-624, W1_MAX_ULP);
+    /* W2 = 2^-812 2^1000 = 2^188. */
+    check_status(singdiv_wk_samples(x, uw, 2, x, vw, 2, 2.0, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p188, WK_MAX_ULP);
+}
+
 static void
 wk_grows_with_order(void **state)
 {
@@ -1461,6 +1533,9 @@ main(void)
         cmocka_unit_test(wk_large_order_tiny_gaps),
         cmocka_unit_test(wk_large_order_huge_gaps),
         cmocka_unit_test(wk_infinite_order_is_largest_gap),
+        cmocka_unit_test(wk_tiny_weight_beside_dbl_max),
+        cmocka_unit_test(cdf_distance_tiny_weight_beside_dbl_max),
+        cmocka_unit_test(w1_tiny_weight_beside_dbl_max_huge_values),
         cmocka_unit_test(wk_grows_with_order),
         cmocka_unit_test(cdf_distance_order_one_is_w1),
         cmocka_unit_test(cdf_distance_infinite_order_is_ks),

@@ -25,7 +25,8 @@
  * - Then p is checked whole, then q, each in this order:
  *   SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE for the
  *   first such entry; SINGDIV_ERR_ZERO_MASS when it is all zero;
- *   SINGDIV_ERR_NOT_NORMALIZED when opt->normalize is 0 and its sum is off 1
+ *   SINGDIV_ERR_INFINITE with SINGDIV_NO_INDEX when its entries are finite
+ *   but their sum exceeds DBL_MAX; SINGDIV_ERR_NOT_NORMALIZED when opt->normalize is 0 and its sum is off 1
  *   by more than opt->sum_tolerance (error.value is the sum). So an
  *   all-zero p is reported before a NaN in q.
  */

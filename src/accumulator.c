@@ -23,7 +23,8 @@ enum {
     SUM_DEVIANCE = 6,     /* KL: p_i log(p_i / q_i) - p_i + q_i over S(p) \ V */
     SUM_REST = 3,         /* logits: exp(s_i) over finite logits but one at the maximum */
     SUM_EXP_REVERSE = 4,  /* logits: exp(s_i) over F */
-    SUM_GAP = 5           /* logits: -p_i s_i >= 0 over S(p) \ V; +inf on overflow */
+    SUM_GAP = 5,          /* logits: -p_i s_i >= 0 over S(p) \ V; +inf on overflow */
+    SUM_LOGITS_SCALE = 6  /* logits: (k, 0), the exponent of the scaled p sums */
 };
 
 /* log 2 as a double-double. */
@@ -138,12 +139,25 @@ add_gap(singdiv_accumulator *acc, singdiv__dd term)
  * outside, so that products of subnormal entries keep their digits and
  * sums of entries near DBL_MAX do not overflow. Entries below 2^-1074
  * times the largest one then underflow and drop out of the sums.
+ *
+ * The logits kinds scale their p sums (SUM_P, SUM_P_VIOLATING,
+ * SUM_P_COVERED) and the gap sum of -p_i s_i, which is homogeneous in p,
+ * and keep k as (k, 0) in the slot SUM_LOGITS_SCALE, which older states
+ * leave at (0, 0). Their k also keeps the scaled sum of p below 1, so that
+ * the gap sum, at most that sum times the largest |s_i|, stays finite
+ * whenever the single call's sum in units of p / P does.
  */
 #define SCALE_RANGE 500
 
 static int
+is_logits_kind(int kind);
+
+static int
 sum_exponent(const singdiv_accumulator *acc)
 {
+    if (is_logits_kind(acc->kind)) {
+        return (int)acc->sums[SUM_LOGITS_SCALE][0];
+    }
     return isfinite(acc->max_logit) ? (int)acc->max_logit : 0;
 }
 
@@ -151,6 +165,9 @@ sum_exponent(const singdiv_accumulator *acc)
 static int
 is_scaled_slot(const singdiv_accumulator *acc, int slot)
 {
+    if (is_logits_kind(acc->kind)) {
+        return slot <= SUM_P_COVERED || slot == SUM_GAP;
+    }
     if (acc->kind == SINGDIV_ACCUMULATE_KL) {
         return slot <= SUM_DEVIANCE;
     }
@@ -194,7 +211,11 @@ set_sum_exponent(singdiv_accumulator *acc, int k)
             set_sum(acc, slot, s);
         }
     }
-    acc->max_logit = (double)k;
+    if (is_logits_kind(acc->kind)) {
+        acc->sums[SUM_LOGITS_SCALE][0] = (double)k;
+    } else {
+        acc->max_logit = (double)k;
+    }
 }
 
 /* Chooses k once an entry with ilogb `exponent` (INT_MIN: none) joins the sums. */
@@ -208,6 +229,25 @@ fit_sum_exponent(singdiv_accumulator *acc, int exponent)
         return;
     }
     set_sum_exponent(acc, (e >= -SCALE_RANGE && e <= SCALE_RANGE) ? 0 : -e);
+}
+
+/*
+ * Chooses k of a logits accumulator once a p with ilogb `exponent` joins
+ * the sums (or the sums of another accumulator whose largest has that
+ * ilogb). With e the larger of the two, the new sum of p is below
+ * 2^(e + 2): k is 0 while e lies in [-SCALE_RANGE, -2], and -e - 2
+ * outside, so that the scaled sum of p stays below 1.
+ */
+static void
+fit_logits_exponent(singdiv_accumulator *acc, int exponent)
+{
+    int e = largest_exponent(acc);
+
+    e = exponent > e ? exponent : e;
+    if (e == INT_MIN) {
+        return;
+    }
+    set_sum_exponent(acc, (e >= -SCALE_RANGE && e <= -2) ? 0 : -e - 2);
 }
 
 /* Returns ilogb(x) for x > 0, INT_MIN for 0. */
@@ -502,11 +542,16 @@ add_logit_entry(singdiv_accumulator *acc, double p, double logit, int implicit)
 {
     singdiv__dd gap;
     double e = 1.0;
+    double ps;
 
-    add_to(acc, SUM_P, p);
+    if (p > 0.0) {
+        fit_logits_exponent(acc, ilogb(p));
+    }
+    ps = ldexp(p, sum_exponent(acc));
+    add_to(acc, SUM_P, ps);
     if (logit == -HUGE_VAL) {
         if (p > 0.0) {
-            add_to(acc, SUM_P_VIOLATING, p);
+            add_to(acc, SUM_P_VIOLATING, ps);
             acc->violating_count++;
         }
         return;
@@ -518,8 +563,8 @@ add_logit_entry(singdiv_accumulator *acc, double p, double logit, int implicit)
         add_to(acc, SUM_REST, e);
     }
     if (p > 0.0) {
-        add_to(acc, SUM_P_COVERED, p);
-        add_gap(acc, dd_of(isinf(gap.hi) ? HUGE_VAL : -p * (gap.hi + gap.lo)));
+        add_to(acc, SUM_P_COVERED, ps);
+        add_gap(acc, dd_of(isinf(gap.hi) ? HUGE_VAL : -ps * (gap.hi + gap.lo)));
     } else if (acc->kind != SINGDIV_ACCUMULATE_LOGSUMEXP) {
         add_to(acc, SUM_EXP_REVERSE, e);
         acc->reverse_count++;
@@ -599,6 +644,9 @@ static void
 add_all_sums(singdiv_accumulator *acc, const singdiv_accumulator *other)
 {
     for (int slot = 0; slot < SINGDIV_ACCUMULATOR_SUMS; slot++) {
+        if (slot == SUM_LOGITS_SCALE && is_logits_kind(acc->kind)) {
+            continue; /* both at the same k */
+        }
         if (slot == SUM_GAP && is_logits_kind(acc->kind)) {
             add_gap(acc, get_sum(other, slot));
         } else {
@@ -607,13 +655,15 @@ add_all_sums(singdiv_accumulator *acc, const singdiv_accumulator *other)
     }
 }
 
-/* Merges the logits sums, both moved to the larger of the two maxima. */
+/* Merges the logits sums, both moved to one scale and to the larger of the two maxima. */
 static void
 merge_logits(singdiv_accumulator *acc, const singdiv_accumulator *other)
 {
     singdiv_accumulator moved = *other;
     int both = acc->finite_count > 0 && other->finite_count > 0;
 
+    fit_logits_exponent(acc, largest_exponent(&moved));
+    set_sum_exponent(&moved, sum_exponent(acc));
     if (both && acc->max_logit < moved.max_logit) {
         rescale(acc, moved.max_logit);
     } else if (both && moved.max_logit < acc->max_logit) {
@@ -904,7 +954,7 @@ finalize_logits(const singdiv_accumulator *acc, singdiv_report *out)
         return singdiv__fail(&out->error, SINGDIV_ERR_INDEX, "target", SINGDIV_NO_INDEX,
                              (double)acc->target);
     }
-    status = check_total(acc, p_total, "p", &out->error);
+    status = check_total(acc, unscaled(acc, p_total), "p", &out->error); /* sums scaled by 2^k */
     if (status != SINGDIV_OK) {
         return status;
     }
@@ -1221,8 +1271,15 @@ read_values(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error 
         int may_be_negative = !is_logits_kind(acc->kind) && acc->kind != SINGDIV_ACCUMULATE_KL &&
                               (slot == SUM_LOG_MANTISSA || slot == SUM_EXPONENT);
 
-        if (isnan(hi) || (hi == -HUGE_VAL && !may_be_negative)) {
+        /* The logits kinds keep there k, an integer with a zero low part. */
+        int is_scale = is_logits_kind(acc->kind) && slot == SUM_LOGITS_SCALE;
+
+        if (isnan(hi) || (hi == -HUGE_VAL && !may_be_negative) ||
+            (is_scale && !(fabs(hi) <= 2 * DBL_MAX_EXP && hi == floor(hi)))) {
             return corrupt(err, at, hi);
+        }
+        if (is_scale && lo != 0.0) {
+            return corrupt(err, at + 8, lo);
         }
         if (!isfinite(lo) || (isinf(hi) && lo != 0.0)) {
             return corrupt(err, at + 8, lo);

@@ -485,7 +485,9 @@ corrupt_states_are_rejected(void **state)
     expect_corrupt(good, 5, 1, 5);     /* reserved byte */
     expect_corrupt(good, 31, 0xff, 24); /* temperature NaN (sign and exponent bits set) */
     expect_corrupt(good, 63, 0x7f, 56); /* violating count above the entries */
-    expect_corrupt(good, 119, 0xff, 112); /* the first sum becomes NaN */
+    expect_corrupt(good, 167, 0xff, 160); /* the sum of exp(s_i), slot 3, becomes NaN */
+    expect_corrupt(good, 214, 0x01, 208); /* the exponent k of the p sums, -2, becomes -2.125 */
+    expect_corrupt(good, 223, 0x3f, 216); /* k with a non-zero low part */
 
     check_status(singdiv_accumulator_deserialize(&acc, good, sizeof good - 1, &err),
                  SINGDIV_ERR_WORKSPACE);
@@ -778,6 +780,67 @@ extreme_p_scales_match_closed_form(void **state)
 }
 
 /*
+ * Logits (0, -1/2) at T = DBL_MIN = 2^-1022 give s = (0, -2^1021), so
+ * softmax = (1, exp(-2^1021)) = (1, 0) and, with p = (16, 48) in two
+ * chunks merged, p / P = (1/4, 3/4) and
+ *   CE = sum (p_i / P) (log sum_j exp(s_j) - s_i) = (3/4) 2^1021
+ *      = 3 * 2^1019 = 0x1.8p+1020.
+ * The raw sum of -p_i s_i, 48 * 2^1021, is above DBL_MAX: it gave +inf.
+ */
+static void
+logits_gap_at_tiny_temperature_is_finite(void **state)
+{
+    static const double p[2] = { 16.0, 48.0 };
+    static const double logits[2] = { 0.0, -0.5 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator other;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, 0,
+                                                 DBL_MIN, &opt, NULL),
+                 SINGDIV_OK);
+    other = acc;
+    check_status(singdiv_accumulator_add_logits(&acc, p, logits, 1, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&other, p + 1, logits + 1, 1, 1, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&acc, &other, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, 0x1.8p+1020, VALUE_MAX_ULP);
+}
+
+/*
+ * p = (113 2^-1074, 113 2^-1074), both subnormal, with logits (0, -1/10)
+ * at T = 1: p / P = (1/2, 1/2), s = (0, -1/10), and
+ *   CE = log(1 + exp(-1/10)) + (1/2)(1/10) = log1p(exp(-0.1)) + 0.05.
+ * The products p_1 s_1 were subnormal (113 * 0.1 = 11.3 units of 2^-1074
+ * rounded to 11), and the value was 1.3e-2 relative off.
+ */
+static void
+logits_subnormal_p_keeps_digits(void **state)
+{
+    static const double p[2] = { 0x71p-1074, 0x71p-1074 };
+    static const double logits[2] = { 0.0, -0.1 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, 0,
+                                                 1.0, &opt, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, p, logits, 1, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&acc, p + 1, logits + 1, 1, 1, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, log1p(exp(-0.1)) + 0.05, VALUE_MAX_ULP);
+}
+
+/*
  * p = (DBL_MAX, 0, 0, 0), q uniform: the normalised cross-entropy is
  * log 4 = 2 ln 2 = 0x1.62e42fefa39efp+0. Entry 0 is the held entry (the
  * largest q, then the smallest index), whose term p_0 log(Q / q_0) =
@@ -867,6 +930,8 @@ main(void)
         cmocka_unit_test(overflowing_sum_is_infinite),
         cmocka_unit_test(extreme_p_scales_match_closed_form),
         cmocka_unit_test(huge_held_entry_is_finite),
+        cmocka_unit_test(logits_gap_at_tiny_temperature_is_finite),
+        cmocka_unit_test(logits_subnormal_p_keeps_digits),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
     };
 

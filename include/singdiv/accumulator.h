@@ -43,7 +43,10 @@
  * 2^-500 and 2^500 and chosen to bring it near 1 outside that range, so
  * that subnormal entries keep their digits and entries near DBL_MAX do not
  * overflow the sums. Changing k is exact, except that entries below
- * 2^-1074 of the largest sum underflow.
+ * 2^-1074 of the largest sum underflow. The logits kinds scale their p
+ * sums and the sum of -p_i s_i the same way, but keep the scaled p sum
+ * below 1 (k = 0 only while it lies within 2^-500 and 2^-1), so that the
+ * sum of -p_i s_i overflows only where the single call's does.
  *
  * Accuracy against the single call on the same whole vector: entropy and
  * cross-entropy within 16 ulp, KL within 16 ulp plus 4 eps dev(P, Q) / P
@@ -51,12 +54,7 @@
  * and the KL can even be +inf with no violating set), logits cross-entropy and log-sum-exp within 16 ulp
  * plus 2 eps per rescaling (at most one per chunk and one per merge);
  * masses within 8 ulp. Counts are exact. Checked on random vectors cut
- * into random chunks merged in random orders. NOTE: the logits
- * cross-entropy sums -p_i s_i in the raw units of p, so a sum of p_i |s_i|
- * above DBL_MAX gives +inf where the single call, which works in units of
- * p / P, can be finite (a temperature near DBL_MIN with p_i above 1),
- * and when every p_i is tiny (sum p below about 2^-960) the products
- * p_i s_i are subnormal and the value loses digits.
+ * into random chunks merged in random orders.
  *
  * Coverage: finalisation checks that the chunk lengths add up to the end
  * of the furthest chunk, which detects a missing or repeated chunk (but

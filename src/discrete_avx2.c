@@ -238,9 +238,8 @@ typedef struct cross4 {
 } cross4;
 
 /*
- * Returns the cross terms of the four entries at p and q. The kernels skip
- * the portable code's test of p_i > 0 and q_i > 0: a zero entry gives
- * a = 0 or b = 0, which fails the range test all the same.
+ * Returns the cross terms of the four entries at p and q. A zero entry
+ * gives a = 0 or b = 0, which fails the range test of the block.
  */
 AVX2_INLINE cross4
 cross_terms4(const pair4 *c, const double *p, const double *q)

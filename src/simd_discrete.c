@@ -385,7 +385,11 @@ kl_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
     }
 }
 
-/* Adds the terms of a block where every p_i, q_i > 0; returns 0 (nothing added) otherwise. */
+/*
+ * Adds the terms of a block where every a and b is in the reducible range,
+ * and returns 0 (nothing added) otherwise. A zero p_i or q_i gives a = 0
+ * or b = 0, so such a block is left to the entry-by-entry code.
+ */
 SINGDIV_INLINE int
 kl_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum *lanes)
 {
@@ -393,14 +397,6 @@ kl_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum 
     double b[LANES];
     double d[LANES];
     double term[LANES];
-    int positive = 1;
-
-    for (int k = 0; k < LANES; k++) {
-        positive &= p[k] > 0.0 && q[k] > 0.0;
-    }
-    if (!positive) {
-        return 0;
-    }
     for (int k = 0; k < LANES; k++) {
         singdiv__cross_terms t = singdiv__cross_terms_of(c, p[k], q[k]);
 
@@ -489,6 +485,7 @@ js_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
     }
 }
 
+/* Adds the JS terms of a block like kl_block(), against m = (a + b) / 2. */
 SINGDIV_INLINE int
 js_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum *lanes)
 {
@@ -499,14 +496,6 @@ js_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum 
     double minus_half_diff[LANES];
     double term_a[LANES];
     double term_b[LANES];
-    int positive = 1;
-
-    for (int k = 0; k < LANES; k++) {
-        positive &= p[k] > 0.0 && q[k] > 0.0;
-    }
-    if (!positive) {
-        return 0;
-    }
     for (int k = 0; k < LANES; k++) {
         singdiv__cross_terms t = singdiv__cross_terms_of(c, p[k], q[k]);
 

@@ -221,6 +221,30 @@ max_int(int a, int b)
     return a > b ? a : b;
 }
 
+static int
+min_int(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* Returns the lift that the low part lo of a raw total needs once scaled by scale (0 for lo = 0). */
+static int
+low_part_lift(double lo, double scale)
+{
+    return lo != 0.0 ? lift_for(ilogb(lo) + ilogb(scale)) : 0;
+}
+
+/*
+ * Caps the share lift *ls and the total lift *lt: each keeps values whose
+ * scale has exponent top below 2^1022, and together they stop at 2^1000.
+ */
+static void
+cap_lifts(int top, int *ls, int *lt)
+{
+    *ls = min_int(min_int(*ls, 1022 - top), 1000);
+    *lt = min_int(min_int(*lt, 1022 - top), 1000 - *ls);
+}
+
 
 static double
 sample_max_abs(const sample *u, const sample *v)
@@ -725,19 +749,11 @@ lift_samples(sample *u, sample *v, singdiv__dd u_sum, singdiv__dd v_sum)
     int e_u = smallest_mass_exponent(u, v);
     int e_v = smallest_mass_exponent(v, u);
     int top = max_int(ilogb(u->total.scale), ilogb(v->total.scale));
-    int ls = lift_for(e_u < e_v ? e_u : e_v);
-    int lt = 0;
+    int ls = lift_for(min_int(e_u, e_v));
+    int lt = max_int(low_part_lift(u_sum.lo, u->total.scale),
+                     low_part_lift(v_sum.lo, v->total.scale));
 
-    if (u_sum.lo != 0.0) {
-        lt = max_int(lt, lift_for(ilogb(u_sum.lo) + ilogb(u->total.scale)));
-    }
-    if (v_sum.lo != 0.0) {
-        lt = max_int(lt, lift_for(ilogb(v_sum.lo) + ilogb(v->total.scale)));
-    }
-    ls = ls < 1022 - top ? ls : 1022 - top;
-    lt = lt < 1022 - top ? lt : 1022 - top;
-    ls = ls < 1000 ? ls : 1000;
-    lt = lt < 1000 - ls ? lt : 1000 - ls;
+    cap_lifts(top, &ls, &lt);
     if (ls == 0 && lt == 0) {
         return;
     }
@@ -1071,22 +1087,14 @@ hist_scaling_for(const double *p, const double *q, size_t n, const singdiv__pair
     int e_p = smallest_share_exponent(p, n, c->p.scale);
     int e_q = smallest_share_exponent(q, n, c->q.scale);
     int top = max_int(ilogb(c->p.scale), ilogb(c->q.scale));
-    int ls = lift_for(e_p < e_q ? e_p : e_q);
-    int lt = 0;
+    int ls = lift_for(min_int(e_p, e_q));
+    int lt;
 
     /* p and q are valid, so these only recompute the raw sums. */
     (void)singdiv__check_nonnegative(p, n, "p", NULL, &raw_p);
     (void)singdiv__check_nonnegative(q, n, "q", NULL, &raw_q);
-    if (raw_p.lo != 0.0) {
-        lt = max_int(lt, lift_for(ilogb(raw_p.lo) + ilogb(c->p.scale)));
-    }
-    if (raw_q.lo != 0.0) {
-        lt = max_int(lt, lift_for(ilogb(raw_q.lo) + ilogb(c->q.scale)));
-    }
-    ls = ls < 1022 - top ? ls : 1022 - top;
-    lt = lt < 1022 - top ? lt : 1022 - top;
-    ls = ls < 1000 ? ls : 1000;
-    lt = lt < 1000 - ls ? lt : 1000 - ls;
+    lt = max_int(low_part_lift(raw_p.lo, c->p.scale), low_part_lift(raw_q.lo, c->q.scale));
+    cap_lifts(top, &ls, &lt);
 
     h->fp = ldexp(c->p.scale, ls);
     h->fq = ldexp(c->q.scale, ls);

@@ -464,7 +464,7 @@ thread_table(void)
     double *x = malloc(n * d * sizeof(double));
     double *y = malloc(n * d * sizeof(double));
     singdiv_kernel kernel = { SINGDIV_KERNEL_GAUSSIAN, sqrt((double)d / 6.0) };
-    double one = 0.0;
+    double one_thread_ms = 0.0;
     double serial = 0.0;
 
     if (x == NULL || y == NULL) {
@@ -489,9 +489,9 @@ thread_table(void)
         }
         ms = median(t, RUNS);
         if (threads == 1) {
-            one = ms;
+            one_thread_ms = ms;
         }
-        printf("%8zu %10.2f %8.2f %10s\n", threads, ms, one / ms,
+        printf("%8zu %10.2f %8.2f %10s\n", threads, ms, one_thread_ms / ms,
                memcmp(&value, &serial, sizeof value) == 0 ? "yes" : "NO");
     }
     free(x);

@@ -235,8 +235,8 @@ fit_sum_exponent(singdiv_accumulator *acc, int exponent)
  * Chooses k of a logits accumulator once a p with ilogb `exponent` joins
  * the sums (or the sums of another accumulator whose largest has that
  * ilogb). With e the larger of the two, the new sum of p is below
- * 2^(e + 2): k is 0 while e lies in [-SCALE_RANGE, -2], and -e - 2
- * outside, so that the scaled sum of p stays below 1.
+ * 2^(e + 2). So k is 0 while e lies in [-SCALE_RANGE, -2], and -e - 2
+ * outside, which keeps the scaled sum of p below 1.
  */
 static void
 fit_logits_exponent(singdiv_accumulator *acc, int exponent)

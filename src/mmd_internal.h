@@ -24,8 +24,8 @@ typedef struct singdiv__mmd_plan {
     int norm_form;        /* 1: |u|^2 + |v|^2 - 2 u.v; 0: sum (u_k - v_k)^2 */
     /*
      * 1 when no kernel value can be below DBL_MIN (every exponent
-     * argument is above -708), so the exponential may apply 2^k by adding
-     * to the exponent field; that gives the same bits as the two
+     * argument is above -708). Then the exponential may apply 2^k by
+     * adding to the exponent field, which gives the same bits as the two
      * multiplications that subnormal results need.
      */
     int normal_exp;

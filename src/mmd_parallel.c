@@ -6,8 +6,8 @@
  * the same bits for every number of threads, one included.
  *
  * Worker threads exist only in builds with the meson option threads
- * (SINGDIV_THREADS); other builds run every job on the calling thread and
- * need no thread library.
+ * (SINGDIV_THREADS). Other builds run every job on the calling thread, so
+ * they need no thread library.
  */
 #ifndef SINGDIV_THREADS
 #define SINGDIV_THREADS 0

@@ -115,9 +115,9 @@ log_share(double x, singdiv__dd total, double inverse_total)
 
 /*
  * Returns g(w) of deviance_kernel.h with a shorter dependent chain than
- * Horner's fourteen steps: the terms of degree 4 to 13 by Estrin's scheme
- * (pairs, then powers w^2, w^4), and the four leading terms, which carry
- * the result's digits, by Horner's rule on top, as in deviance_kernel.h.
+ * Horner's fourteen steps. The terms of degree 4 to 13 go by Estrin's
+ * scheme (pairs, then powers w^2, w^4). The four leading terms, which
+ * carry the result's digits, go by Horner's rule on top of them.
  */
 SINGDIV_INLINE double
 deviance_poly_estrin(double w)

@@ -32,9 +32,10 @@ typedef struct singdiv__w1_hist_input {
 /*
  * The result of the pass: the sum of the terms, and flags for inputs the
  * pass cannot treat. bad_support is set when some width x_{i+1} - x_i is
- * not > 0 or the sum is not finite (NaN or infinite points, unsorted or
- * repeated points, or widths and terms that overflow; for points below
- * 2^1016 in magnitude valid inputs never overflow). tiny_share is set when
+ * not > 0 or the sum is not finite: NaN or infinite points, unsorted or
+ * repeated points, or widths and terms that overflow. The caller sends
+ * only points below 2^1016 in magnitude, where valid widths stay finite.
+ * tiny_share is set when
  * some nonzero p_i fp or q_i fq is below 2^-968, where the products lose
  * bits to subnormal rounding.
  */

@@ -520,10 +520,10 @@ expect_corrupt_double(const unsigned char *good, size_t at, double value, size_t
 
 /*
  * States that serialisation never writes, which would make the
- * finalisation divide by 0 or scale by a wrong power of two: a held entry
- * in a kind without one, a held q of 0, an entropy held p that differs
- * from its held q, and a sum exponent (bytes 104 to 111) that is not an
- * integer.
+ * finalisation divide by 0 or scale by a wrong power of two. They are a
+ * held entry in a kind without one, a held q of 0, an entropy held p that
+ * differs from its held q, and a sum exponent (bytes 104 to 111) that is
+ * not an integer.
  */
 static void
 inconsistent_states_are_rejected(void **state)

@@ -691,9 +691,9 @@ avx2_and_portable_paths_identical(void **state)
 }
 
 /*
- * When every exponent argument is above -700 the plan applies 2^k by an
- * addition to the exponent field; forcing the two multiplications instead
- * must give the same bits. Wide samples must not take that shortcut.
+ * When every exponent argument is above -700, the plan applies 2^k by an
+ * addition to the exponent field. Forcing the two multiplications instead
+ * must give the same bits, and wide samples must not take that shortcut.
  */
 static void
 normal_exponent_scaling_identical(void **state)

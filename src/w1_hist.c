@@ -12,9 +12,14 @@
  * chain, and the AVX2 copy keeps the four lanes in one register. Inputs
  * are read once; the buffer stays in the L1 cache.
  *
- * Steps: a_i - b_i with a_i = p_i fp Q and b_i = q_i fq P, the products
- * split exactly by fma (TwoProduct) and their high parts subtracted by
- * TwoSum, so a step carries one rounding of a term below 2^-104 of it.
+ * Steps: a_i - b_i with a_i = p_i (fp Q) and b_i = q_i (fq P). The
+ * factors fp Q and fq P are formed once (exact: fp and fq are powers of
+ * two, and the pass runs only when no factor overflows or underflows), so
+ * the products equal those of the scaled shares p_i fp and q_i fq. The
+ * products with the high parts of the factors are split exactly by fma
+ * (TwoProduct) and their high parts subtracted by TwoSum. The low part
+ * of a step adds the products with the low parts of the factors, with
+ * roundings near 2^-106 of a_i + b_i.
  * Local sums keep an exact high-part chain (TwoSum) and collect the
  * errors in an unnormalised low part, which over SPAN = 64 steps stays
  * within 64 ulp of the high part.
@@ -38,8 +43,18 @@ enum { LANES = 4, SPAN = 64, BLOCK = LANES * SPAN };
 /*
  * Nonzero products below this lose bits to subnormal rounding: the low
  * half of a TwoProduct is 2^-106 of the product and must stay >= 2^-1074.
+ * A product p_i fp Q_hi with Q_hi in [1, 2) is below it when the share
+ * p_i fp is below 2^-968, and only when p_i fp is below 2^-967.
  */
-#define TINY_SHARE 0x1p-968
+#define TINY_PRODUCT 0x1p-967
+
+/* The factors of the steps: a_i = p_i (a_hi + a_lo), b_i = q_i (b_hi + b_lo). */
+typedef struct step_factors {
+    double a_hi;
+    double a_lo;
+    double b_hi;
+    double b_lo;
+} step_factors;
 
 /* The local sums of one block, row t holding entry t of each span. */
 typedef struct block_buffer {
@@ -55,7 +70,7 @@ typedef struct sweep_state {
     double span_lo[LANES];
     double sum_hi[2][LANES];    /* term sums: even rows, odd rows */
     double sum_lo[2][LANES];
-    double smallest[LANES];     /* min of below(p_i fp), below(q_i fq): see below() */
+    double smallest[LANES];     /* min of below() of the high parts of a_i, b_i */
     double narrowest[LANES];    /* min of the widths; NaN widths show in the sums */
     double reach[LANES];        /* max |local sum| in the current block, AVX2 copy only */
 } sweep_state;
@@ -84,20 +99,38 @@ min_keep(double y, double acc)
     return y < acc ? y : acc;
 }
 
-/* Stores step i as hi + lo and folds its shares into *smallest (see below()). */
-static inline void
-step_at(const singdiv__w1_hist_input *in, size_t i, double *hi, double *lo, double *smallest)
+/*
+ * Returns a - b as an exact double-double: TwoSum of a and -b, written
+ * with subtractions so that the AVX2 copy needs no sign flip.
+ */
+static inline singdiv__dd
+two_diff(double a, double b)
 {
-    double ps = in->p[i] * in->fp;
-    double qs = in->q[i] * in->fq;
-    singdiv__dd a = singdiv__two_prod(ps, in->q_total.hi);
-    singdiv__dd b = singdiv__two_prod(qs, in->p_total.hi);
-    singdiv__dd s = singdiv__two_sum(a.hi, -b.hi);
-    double cross = fma(ps, in->q_total.lo, -(qs * in->p_total.lo));
+    singdiv__dd r;
+    double bb;
+
+    r.hi = a - b;
+    bb = a - r.hi;
+    r.lo = (a - (r.hi + bb)) - (b - bb);
+    return r;
+}
+
+/* Stores step i as hi + lo and folds its products into *smallest (see below()). */
+static inline void
+step_at(const singdiv__w1_hist_input *in, const step_factors *f, size_t i, double *hi,
+        double *lo, double *smallest)
+{
+    double p = in->p[i];
+    double q = in->q[i];
+    singdiv__dd a = singdiv__two_prod(p, f->a_hi);
+    singdiv__dd b = singdiv__two_prod(q, f->b_hi);
+    singdiv__dd s = two_diff(a.hi, b.hi);
+    double a_low = fma(p, f->a_lo, a.lo);
+    double b_low = fma(q, f->b_lo, b.lo);
 
     *hi = s.hi;
-    *lo = s.lo + ((a.lo - b.lo) + cross);
-    *smallest = min_keep(below(qs), min_keep(below(ps), *smallest));
+    *lo = s.lo + (a_low - b_low);
+    *smallest = min_keep(below(b.hi), min_keep(below(a.hi), *smallest));
 }
 
 /* Returns x_{i+1} - x_i and folds it into the narrowest width *narrowest. */
@@ -129,8 +162,8 @@ add_term(double *hi, double *lo, double term)
 
 /* Pass A of the portable copy: the local sums of the block starting at base. */
 static void
-local_sums_scalar(const singdiv__w1_hist_input *in, size_t base, sweep_state *st,
-                  block_buffer *buf)
+local_sums_scalar(const singdiv__w1_hist_input *in, const step_factors *f, size_t base,
+                  sweep_state *st, block_buffer *buf)
 {
     for (int k = 0; k < LANES; k++) {
         st->span_hi[k] = 0.0;
@@ -143,7 +176,7 @@ local_sums_scalar(const singdiv__w1_hist_input *in, size_t base, sweep_state *st
             double lo;
             singdiv__dd s;
 
-            step_at(in, i, &hi, &lo, &st->smallest[k]);
+            step_at(in, f, i, &hi, &lo, &st->smallest[k]);
             buf->width[t][k] = width_at(in->x, i, &st->narrowest[k]);
             s = singdiv__two_sum(st->span_hi[k], hi);
             st->span_hi[k] = s.hi;
@@ -208,10 +241,10 @@ two_sum4(__m256d a, __m256d b, __m256d *lo)
     return hi;
 }
 
-/* The inputs of the pass in registers. */
-typedef struct wide_input {
-    __m256d fp, fq, p_hi, p_lo, q_hi, q_lo;
-} wide_input;
+/* The step factors in registers. */
+typedef struct wide_factors {
+    __m256d a_hi, a_lo, b_hi, b_lo;
+} wide_factors;
 
 /* below() on four lanes. */
 W1_AVX2 static inline __m256d
@@ -220,23 +253,23 @@ below4(__m256d x)
     return _mm256_castsi256_pd(_mm256_sub_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(1)));
 }
 
-/* step_at() on four lanes; returns the high part and folds the shares into *smallest. */
+/* step_at() on four lanes; returns the high part and folds the products into *smallest. */
 W1_AVX2 static inline __m256d
-step4(const wide_input *w, __m256d p, __m256d q, __m256d *lo, __m256d *smallest)
+step4(const wide_factors *f, __m256d p, __m256d q, __m256d *lo, __m256d *smallest)
 {
-    const __m256d sign = _mm256_set1_pd(-0.0);
-    __m256d ps = _mm256_mul_pd(p, w->fp);
-    __m256d qs = _mm256_mul_pd(q, w->fq);
-    __m256d a_hi = _mm256_mul_pd(ps, w->q_hi);
-    __m256d a_lo = _mm256_fmsub_pd(ps, w->q_hi, a_hi);
-    __m256d b_hi = _mm256_mul_pd(qs, w->p_hi);
-    __m256d b_lo = _mm256_fmsub_pd(qs, w->p_hi, b_hi);
-    __m256d s_lo;
-    __m256d s_hi = two_sum4(a_hi, _mm256_xor_pd(b_hi, sign), &s_lo);
-    __m256d cross = _mm256_fmsub_pd(ps, w->q_lo, _mm256_mul_pd(qs, w->p_lo));
+    __m256d a_hi = _mm256_mul_pd(p, f->a_hi);
+    __m256d a_lo = _mm256_fmsub_pd(p, f->a_hi, a_hi);
+    __m256d b_hi = _mm256_mul_pd(q, f->b_hi);
+    __m256d b_lo = _mm256_fmsub_pd(q, f->b_hi, b_hi);
+    __m256d s_hi = _mm256_sub_pd(a_hi, b_hi);
+    __m256d bb = _mm256_sub_pd(a_hi, s_hi);
+    __m256d s_lo = _mm256_sub_pd(_mm256_sub_pd(a_hi, _mm256_add_pd(s_hi, bb)),
+                                 _mm256_sub_pd(b_hi, bb));
+    __m256d a_low = _mm256_fmadd_pd(p, f->a_lo, a_lo);
+    __m256d b_low = _mm256_fmadd_pd(q, f->b_lo, b_lo);
 
-    *smallest = _mm256_min_pd(below4(qs), _mm256_min_pd(below4(ps), *smallest));
-    *lo = _mm256_add_pd(s_lo, _mm256_add_pd(_mm256_sub_pd(a_lo, b_lo), cross));
+    *smallest = _mm256_min_pd(below4(b_hi), _mm256_min_pd(below4(a_hi), *smallest));
+    *lo = _mm256_add_pd(s_lo, _mm256_sub_pd(a_low, b_low));
     return s_hi;
 }
 
@@ -265,18 +298,23 @@ load_rows(const double *a, size_t base, size_t t, __m256d r[4])
     }
 }
 
-/* The widths x_{i+1} - x_i for entries t to t + 3 of each span, as rows. */
+/*
+ * The widths x_{i+1} - x_i for entries t to t + 3 of each span, as rows.
+ * *row holds the points at entry t on entry and at entry t + 4 on return,
+ * so each point is loaded once.
+ */
 W1_AVX2 static inline void
-width_rows(const double *x, size_t base, size_t t, __m256d r[4], __m256d *narrowest)
+width_rows(const double *x, size_t base, size_t t, __m256d *row, __m256d r[4],
+           __m256d *narrowest)
 {
     __m256d next[4];
 
-    load_rows(x, base, t, r);
-    load_rows(x, base + 1, t, next);
+    load_rows(x, base, t + 1, next);
     for (int j = 0; j < 4; j++) {
-        r[j] = _mm256_sub_pd(next[j], r[j]);
+        r[j] = _mm256_sub_pd(next[j], j == 0 ? *row : next[j - 1]);
         *narrowest = _mm256_min_pd(*narrowest, r[j]);
     }
+    *row = next[3];
 }
 
 /* Asks for the cache lines at offset i of each span of the next block, a block ahead. */
@@ -294,7 +332,7 @@ prefetch_next_block(const singdiv__w1_hist_input *in, size_t i)
 
 /* Pass A of the AVX2 copy, operation for operation local_sums_scalar(). */
 W1_AVX2 static void
-local_sums_avx2(const singdiv__w1_hist_input *in, const wide_input *w, size_t base,
+local_sums_avx2(const singdiv__w1_hist_input *in, const wide_factors *f, size_t base,
                 size_t terms, sweep_state *st, block_buffer *buf)
 {
     __m256d span_hi = _mm256_setzero_pd();
@@ -303,6 +341,8 @@ local_sums_avx2(const singdiv__w1_hist_input *in, const wide_input *w, size_t ba
     __m256d reach = _mm256_setzero_pd();
     __m256d smallest = _mm256_loadu_pd(st->smallest);
     __m256d narrowest = _mm256_loadu_pd(st->narrowest);
+    const double *x = in->x + base;
+    __m256d x_row = _mm256_setr_pd(x[0], x[SPAN], x[2 * SPAN], x[3 * SPAN]);
 
     for (size_t t = 0; t < SPAN; t += 4) {
         __m256d p[4];
@@ -314,10 +354,10 @@ local_sums_avx2(const singdiv__w1_hist_input *in, const wide_input *w, size_t ba
         }
         load_rows(in->p, base, t, p);
         load_rows(in->q, base, t, q);
-        width_rows(in->x, base, t, dx, &narrowest);
+        width_rows(in->x, base, t, &x_row, dx, &narrowest);
         for (int j = 0; j < 4; j++) {
             __m256d lo;
-            __m256d hi = step4(w, p[j], q[j], &lo, &smallest);
+            __m256d hi = step4(f, p[j], q[j], &lo, &smallest);
             __m256d s_lo;
 
             span_hi = two_sum4(span_hi, hi, &s_lo);
@@ -406,11 +446,11 @@ terms_avx2(sweep_state *st, const singdiv__dd carry[LANES], const block_buffer *
 
 /* The full blocks on the AVX2 copy; returns where the tail starts. */
 W1_AVX2 static size_t
-blocks_avx2(const singdiv__w1_hist_input *in, size_t terms, sweep_state *st)
+blocks_avx2(const singdiv__w1_hist_input *in, const step_factors *f, size_t terms,
+            sweep_state *st)
 {
-    wide_input w = { _mm256_set1_pd(in->fp), _mm256_set1_pd(in->fq),
-                     _mm256_set1_pd(in->p_total.hi), _mm256_set1_pd(in->p_total.lo),
-                     _mm256_set1_pd(in->q_total.hi), _mm256_set1_pd(in->q_total.lo) };
+    wide_factors w = { _mm256_set1_pd(f->a_hi), _mm256_set1_pd(f->a_lo),
+                       _mm256_set1_pd(f->b_hi), _mm256_set1_pd(f->b_lo) };
     block_buffer buf;
     singdiv__dd carry[LANES];
     size_t base = 0;
@@ -427,14 +467,15 @@ blocks_avx2(const singdiv__w1_hist_input *in, size_t terms, sweep_state *st)
 
 /* The full blocks on the portable copy; returns where the tail starts. */
 static size_t
-blocks_scalar(const singdiv__w1_hist_input *in, size_t terms, sweep_state *st)
+blocks_scalar(const singdiv__w1_hist_input *in, const step_factors *f, size_t terms,
+              sweep_state *st)
 {
     block_buffer buf;
     singdiv__dd carry[LANES];
     size_t base = 0;
 
     for (; base + BLOCK <= terms; base += BLOCK) {
-        local_sums_scalar(in, base, st, &buf);
+        local_sums_scalar(in, f, base, st, &buf);
         span_carries(st, carry);
         terms_scalar(st, carry, &buf);
     }
@@ -447,7 +488,8 @@ blocks_scalar(const singdiv__w1_hist_input *in, size_t terms, sweep_state *st)
  * the end of a span, so that its own rounding errors stay small.
  */
 static void
-tail(const singdiv__w1_hist_input *in, size_t from, size_t terms, sweep_state *st)
+tail(const singdiv__w1_hist_input *in, const step_factors *f, size_t from, size_t terms,
+     sweep_state *st)
 {
     singdiv__dd gap = st->carry;
 
@@ -457,7 +499,7 @@ tail(const singdiv__w1_hist_input *in, size_t from, size_t terms, sweep_state *s
         double dx = width_at(in->x, i, &st->narrowest[0]);
         singdiv__dd s;
 
-        step_at(in, i, &hi, &lo, &st->smallest[0]);
+        step_at(in, f, i, &hi, &lo, &st->smallest[0]);
         s = singdiv__two_sum(gap.hi, hi);
         gap.hi = s.hi;
         gap.lo += s.lo + lo;
@@ -466,6 +508,25 @@ tail(const singdiv__w1_hist_input *in, size_t from, size_t terms, sweep_state *s
         }
         add_term(&st->sum_hi[0][0], &st->sum_lo[0][0], fabs(gap.hi + gap.lo) * dx);
     }
+}
+
+/* Returns 1 when x = scale * y (scale a power of two) is exact: neither overflow nor underflow. */
+static int
+scaled_exactly(double x, double y)
+{
+    return fabs(x) >= DBL_MIN ? isfinite(x) : y == 0.0;
+}
+
+/* Forms the step factors fp Q and fq P; returns 1 when all four parts are exact. */
+static int
+fold_factors(const singdiv__w1_hist_input *in, step_factors *f)
+{
+    f->a_hi = in->fp * in->q_total.hi;
+    f->a_lo = in->fp * in->q_total.lo;
+    f->b_hi = in->fq * in->p_total.hi;
+    f->b_lo = in->fq * in->p_total.lo;
+    return scaled_exactly(f->a_hi, in->q_total.hi) && scaled_exactly(f->a_lo, in->q_total.lo)
+           && scaled_exactly(f->b_hi, in->p_total.hi) && scaled_exactly(f->b_lo, in->p_total.lo);
 }
 
 singdiv__w1_hist_sums
@@ -479,19 +540,27 @@ singdiv__w1_hist_pass(const singdiv__w1_hist_input *in, singdiv__path path)
     size_t terms = in->n > 0 ? in->n - 1 : 0;
     double smallest = HUGE_VAL;
     double narrowest = HUGE_VAL;
+    step_factors f;
     size_t from;
 
+    if (!fold_factors(in, &f)) {
+        out.sum.hi = (double)NAN;
+        out.sum.lo = (double)NAN;
+        out.bad_support = 1;
+        out.tiny_share = 1;
+        return out;
+    }
 #if W1_X86_DISPATCH
     if (singdiv__path_uses_avx2(path)) {
-        from = blocks_avx2(in, terms, &st);
+        from = blocks_avx2(in, &f, terms, &st);
     } else {
-        from = blocks_scalar(in, terms, &st);
+        from = blocks_scalar(in, &f, terms, &st);
     }
 #else
     (void)path;
-    from = blocks_scalar(in, terms, &st);
+    from = blocks_scalar(in, &f, terms, &st);
 #endif
-    tail(in, from, terms, &st);
+    tail(in, &f, from, terms, &st);
 
     for (int j = 0; j < 2; j++) {
         for (int k = 0; k < LANES; k++) {
@@ -512,6 +581,6 @@ singdiv__w1_hist_pass(const singdiv__w1_hist_input *in, singdiv__path path)
     out.sum.hi = total.sum;
     out.sum.lo = total.comp;
     out.bad_support = !(narrowest > 0.0) || !isfinite(total.sum) || !isfinite(total.comp);
-    out.tiny_share = smallest < below(TINY_SHARE);
+    out.tiny_share = smallest < below(TINY_PRODUCT);
     return out;
 }

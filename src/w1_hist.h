@@ -14,7 +14,7 @@
 
 /*
  * The inputs of the pass. Entry i contributes the step
- * a_i - b_i = (p_i fp) Q - (q_i fq) P, where fp and fq are powers of two
+ * a_i - b_i = p_i (fp Q) - q_i (fq P), where fp and fq are powers of two
  * and P and Q are double-doubles; term i is |D_i| (x_{i+1} - x_i) with D_i
  * the sum of the steps up to and including i, for i < n - 1.
  */
@@ -35,9 +35,12 @@ typedef struct singdiv__w1_hist_input {
  * not > 0 or the sum is not finite: NaN or infinite points, unsorted or
  * repeated points, or widths and terms that overflow. The caller sends
  * only points below 2^1016 in magnitude, where valid widths stay finite.
- * tiny_share is set when
- * some nonzero p_i fp or q_i fq is below 2^-968, where the products lose
- * bits to subnormal rounding.
+ * tiny_share is set when some nonzero product p_i fp Q_hi or q_i fq P_hi
+ * is below 2^-967 (so whenever a share p_i fp or q_i fq is below 2^-968),
+ * where the products lose bits to subnormal rounding.
+ * When a part of fp Q or fq P overflows or underflows, the pass does not
+ * run: it sets both flags, so that the caller validates x itself and
+ * takes its careful path.
  */
 typedef struct singdiv__w1_hist_sums {
     singdiv__dd sum;

@@ -542,6 +542,37 @@ w1_hist_pass_flags_bad_inputs(void **state)
     free(q);
 }
 
+/*
+ * x = {0, 1}, p = {2^200, 0}, q = {1, 2^-900}. The pass folds the scalings
+ * into the totals: fp = 2^-200 times the low part 2^-900 of Q underflows,
+ * so the pass must decline (both flags) and the careful sweep must run.
+ * W1 = |P_0 - Q_0| = 1 - 1 / (1 + 2^-900) = 2^-900 / (1 + 2^-900), which
+ * rounds to 2^-900; without the low part of Q it would be 0.
+ */
+static void
+w1_hist_inexact_factor_takes_careful_sweep(void **state)
+{
+    double x[] = { 0.0, 1.0 };
+    double p[] = { 0x1p200, 0.0 };
+    double q[] = { 1.0, 0x1p-900 };
+    singdiv__w1_hist_input in = { x, p, q, 2, 0x1p-200, 1.0, { 1.0, 0.0 }, { 1.0, 0x1p-900 } };
+    const singdiv__path paths[] = { SINGDIV__PATH_AUTO, SINGDIV__PATH_SCALAR };
+    singdiv_options opt;
+    double out = -1.0;
+
+    (void)state;
+    for (size_t k = 0; k < ARRAY_LEN(paths); k++) {
+        singdiv__w1_hist_sums sums = singdiv__w1_hist_pass(&in, paths[k]);
+
+        check_size((size_t)sums.bad_support, 1);
+        check_size((size_t)sums.tiny_share, 1);
+    }
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_w1_hist(x, p, q, 2, &opt, &out), SINGDIV_OK);
+    check_ulp(out, 0x1p-900, W1_MAX_ULP);
+}
+
 /* ---- known-fault cases ---- */
 
 static void
@@ -1561,6 +1592,7 @@ main(void)
         cmocka_unit_test(w1_hist_halved_total_keeps_tiny_part),
         cmocka_unit_test(w1_hist_copies_bit_identical),
         cmocka_unit_test(w1_hist_pass_flags_bad_inputs),
+        cmocka_unit_test(w1_hist_inexact_factor_takes_careful_sweep),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -206,10 +206,17 @@ typedef struct deviance4 {
     __m256d near; /* lanes that take the near form */
 } deviance4;
 
-AVX2_INLINE deviance4
-deviance_reduce(__m256d a, __m256d b, __m256d d)
+/* Returns the lanes where 2 |d| <= sum, those that take the near form. */
+AVX2_INLINE __m256d
+near_mask(__m256d d, __m256d sum)
 {
-    __m256d sum = _mm256_add_pd(a, b);
+    return _mm256_cmp_pd(_mm256_add_pd(vabs(d), vabs(d)), sum, _CMP_LE_OQ);
+}
+
+/* The first stage for a, b, d = a - b, sum = a + b and near = near_mask(d, sum). */
+AVX2_INLINE deviance4
+deviance_reduce(__m256d a, __m256d b, __m256d d, __m256d sum, __m256d near)
+{
     __m256i e = _mm256_srli_epi64(_mm256_add_epi64(_mm256_sub_epi64(_mm256_castpd_si256(a),
                                                                     _mm256_castpd_si256(b)),
                                                    _mm256_set1_epi64x(0x4008000000000000)),
@@ -220,12 +227,22 @@ deviance_reduce(__m256d a, __m256d b, __m256d d)
 
     v.a = a;
     v.d = d;
-    v.near = _mm256_cmp_pd(_mm256_add_pd(vabs(d), vabs(d)), sum, _CMP_LE_OQ);
+    v.near = near;
     v.k = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(e, _mm256_set1_epi64x(0x4330000000000000))),
                         _mm256_set1_pd(0x1.0000000000400p+52));
-    v.u = _mm256_div_pd(_mm256_blendv_pd(_mm256_sub_pd(a, b_k), d, v.near),
-                        _mm256_blendv_pd(_mm256_add_pd(a, b_k), sum, v.near));
+    v.u = _mm256_div_pd(_mm256_blendv_pd(_mm256_sub_pd(a, b_k), d, near),
+                        _mm256_blendv_pd(_mm256_add_pd(a, b_k), sum, near));
     return v;
+}
+
+/* The near form of deviance_finish() alone, from d and u = d / (a + b). */
+AVX2_INLINE __m256d
+deviance_near4(__m256d d, __m256d u)
+{
+    __m256d g = deviance_poly4(_mm256_mul_pd(u, u));
+
+    return _mm256_mul_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(u, u, u), g, _mm256_set1_pd(1.0)),
+                         _mm256_mul_pd(d, u));
 }
 
 AVX2_INLINE __m256d
@@ -234,8 +251,7 @@ deviance_finish(const deviance4 *v)
     __m256d u = v->u;
     __m256d w = _mm256_mul_pd(u, u);
     __m256d g = deviance_poly4(w);
-    __m256d near_term = _mm256_mul_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(u, u, u), g, _mm256_set1_pd(1.0)),
-                                      _mm256_mul_pd(v->d, u));
+    __m256d near_term = deviance_near4(v->d, u);
     __m256d two_u = _mm256_add_pd(u, u);
     __m256d log_ratio = _mm256_add_pd(
         _mm256_mul_pd(v->k, _mm256_set1_pd(fastlog_ln2_head)),
@@ -346,8 +362,13 @@ singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8])
     return i;
 }
 
-/* The first stage of a KL block. */
+/*
+ * The first stage of a KL block. When every entry takes the near form
+ * (2 |d| <= a + b), only d and u of each half are set, and the second
+ * stage skips the far form, whose lanes the select would drop.
+ */
 typedef struct kl_stage {
+    int near;
     deviance4 low;
     deviance4 high;
 } kl_stage;
@@ -359,12 +380,39 @@ kl_reduce(const pair4 *cv, const double *p, const double *q, kl_stage *st)
     cross4 low = cross_terms4(cv, p, q);
     cross4 high = cross_terms4(cv, p + 4, q + 4);
 
+    __m256d sum_low;
+    __m256d sum_high;
+    __m256d near_low;
+    __m256d near_high;
+
     if (!all_reducible(low.a, high.a, low.b, high.b)) {
         return 0;
     }
-    st->low = deviance_reduce(low.a, low.b, low.diff);
-    st->high = deviance_reduce(high.a, high.b, high.diff);
+    sum_low = _mm256_add_pd(low.a, low.b);
+    sum_high = _mm256_add_pd(high.a, high.b);
+    near_low = near_mask(low.diff, sum_low);
+    near_high = near_mask(high.diff, sum_high);
+    st->near = all_set(_mm256_and_pd(near_low, near_high));
+    if (st->near) {
+        st->low.d = low.diff;
+        st->high.d = high.diff;
+        st->low.u = _mm256_div_pd(low.diff, sum_low);
+        st->high.u = _mm256_div_pd(high.diff, sum_high);
+        return 1;
+    }
+    st->low = deviance_reduce(low.a, low.b, low.diff, sum_low, near_low);
+    st->high = deviance_reduce(high.a, high.b, high.diff, sum_high, near_high);
     return 1;
+}
+
+AVX2_INLINE void
+kl_finish(lanes8 *acc, const kl_stage *st)
+{
+    if (st->near) {
+        lanes_add(acc, deviance_near4(st->low.d, st->low.u), deviance_near4(st->high.d, st->high.u));
+        return;
+    }
+    lanes_add(acc, deviance_finish(&st->low), deviance_finish(&st->high));
 }
 
 AVX2 size_t
@@ -372,8 +420,8 @@ singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
                         size_t i, singdiv__sum lanes[8])
 {
     pair4 cv = pair_broadcast(c);
-    kl_stage current;
-    kl_stage next;
+    kl_stage current = { 0 }; /* zeroed for GCC's uninitialised-use analysis: see kl_stage */
+    kl_stage next = { 0 };
     lanes8 acc;
 
     if (i + 8 > n || !kl_reduce(&cv, p + i, q + i, &current)) {
@@ -381,24 +429,71 @@ singdiv__kl_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
     }
     acc = lanes_load(lanes);
     for (; i + 16 <= n && kl_reduce(&cv, p + i + 8, q + i + 8, &next); i += 8) {
-        lanes_add(&acc, deviance_finish(&current.low), deviance_finish(&current.high));
+        kl_finish(&acc, &current);
         current = next;
     }
-    lanes_add(&acc, deviance_finish(&current.low), deviance_finish(&current.high));
+    kl_finish(&acc, &current);
     lanes_store(&acc, lanes);
     return i + 8;
 }
 
+/* js_poly_estrin() of simd_discrete.c on four lanes. */
+AVX2_INLINE __m256d
+js_poly4(__m256d w)
+{
+    const double *c = js_poly;
+    __m256d w2 = _mm256_mul_pd(w, w);
+    __m256d w4 = _mm256_mul_pd(w2, w2);
+    __m256d low = _mm256_fmadd_pd(pair_term(c[9], w, c[10]), w2, pair_term(c[11], w, c[12]));
+    __m256d mid = _mm256_fmadd_pd(pair_term(c[5], w, c[6]), w2, pair_term(c[7], w, c[8]));
+    __m256d high = _mm256_fmadd_pd(pair_term(c[1], w, c[2]), w2, pair_term(c[3], w, c[4]));
+
+    return _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(c[0]), w4, high), _mm256_mul_pd(w4, w4),
+                           _mm256_fmadd_pd(mid, w4, low));
+}
+
+/* js_near() of simd_discrete.c on four lanes, from d and t = d / (a + b). */
+AVX2_INLINE __m256d
+js_near4(__m256d d, __m256d t)
+{
+    __m256d w = _mm256_mul_pd(t, t);
+    __m256d x = _mm256_mul_pd(d, t);
+
+    return _mm256_mul_pd(_mm256_set1_pd(0.5), _mm256_fmadd_pd(x, _mm256_mul_pd(w, js_poly4(w)), x));
+}
+
 /*
- * The first stage of a JS block: the kernel of each half against
- * m = (a + b) / 2, with a - m = (a - b) / 2.
+ * The first stage of a JS block. When every entry has 2 |d| <= a + b, the
+ * block takes js_near() and keeps d and t = d / (a + b); otherwise it
+ * keeps the kernel of each half against m = (a + b) / 2, with
+ * a - m = (a - b) / 2.
  */
 typedef struct js_stage {
-    deviance4 a_low;
-    deviance4 a_high;
-    deviance4 b_low;
-    deviance4 b_high;
+    int near;
+    union {
+        struct {
+            __m256d d_low;
+            __m256d d_high;
+            __m256d t_low;
+            __m256d t_high;
+        } one;
+        struct {
+            deviance4 a_low;
+            deviance4 a_high;
+            deviance4 b_low;
+            deviance4 b_high;
+        } two;
+    } form;
 } js_stage;
+
+/* The first stage of the kernel of one JS half, x against m with d = x - m. */
+AVX2_INLINE deviance4
+js_half_reduce(__m256d x, __m256d m, __m256d d)
+{
+    __m256d sum = _mm256_add_pd(x, m);
+
+    return deviance_reduce(x, m, d, sum, near_mask(d, sum));
+}
 
 /* Runs the first stage of the block at p, q into *st; returns 0, with *st unset, unless it is reducible. */
 AVX2_INLINE int
@@ -411,22 +506,38 @@ js_reduce(const pair4 *cv, const double *p, const double *q, js_stage *st)
     __m256d m_low = _mm256_mul_pd(half, _mm256_add_pd(low.a, low.b));
     __m256d m_high = _mm256_mul_pd(half, _mm256_add_pd(high.a, high.b));
 
+    __m256d sum_low = _mm256_add_pd(low.a, low.b);
+    __m256d sum_high = _mm256_add_pd(high.a, high.b);
+
     if (!all_reducible(low.a, high.a, m_low, m_high) || !all_reducible(low.b, high.b, m_low, m_high)) {
         return 0;
     }
-    st->a_low = deviance_reduce(low.a, m_low, _mm256_mul_pd(half, low.diff));
-    st->a_high = deviance_reduce(high.a, m_high, _mm256_mul_pd(half, high.diff));
-    st->b_low = deviance_reduce(low.b, m_low, _mm256_mul_pd(minus_half, low.diff));
-    st->b_high = deviance_reduce(high.b, m_high, _mm256_mul_pd(minus_half, high.diff));
+    st->near = all_set(_mm256_and_pd(near_mask(low.diff, sum_low), near_mask(high.diff, sum_high)));
+    if (st->near) {
+        st->form.one.d_low = low.diff;
+        st->form.one.d_high = high.diff;
+        st->form.one.t_low = _mm256_div_pd(low.diff, sum_low);
+        st->form.one.t_high = _mm256_div_pd(high.diff, sum_high);
+        return 1;
+    }
+    st->form.two.a_low = js_half_reduce(low.a, m_low, _mm256_mul_pd(half, low.diff));
+    st->form.two.a_high = js_half_reduce(high.a, m_high, _mm256_mul_pd(half, high.diff));
+    st->form.two.b_low = js_half_reduce(low.b, m_low, _mm256_mul_pd(minus_half, low.diff));
+    st->form.two.b_high = js_half_reduce(high.b, m_high, _mm256_mul_pd(minus_half, high.diff));
     return 1;
 }
 
-/* The two JS terms of an entry go into its lane, the half of a first. */
+/* Adds the terms of a block; the two JS terms of an entry go into its lane, the half of a first. */
 AVX2_INLINE void
 js_finish(lanes8 *acc, const js_stage *st)
 {
-    lanes_add(acc, deviance_finish(&st->a_low), deviance_finish(&st->a_high));
-    lanes_add(acc, deviance_finish(&st->b_low), deviance_finish(&st->b_high));
+    if (st->near) {
+        lanes_add(acc, js_near4(st->form.one.d_low, st->form.one.t_low),
+                  js_near4(st->form.one.d_high, st->form.one.t_high));
+        return;
+    }
+    lanes_add(acc, deviance_finish(&st->form.two.a_low), deviance_finish(&st->form.two.a_high));
+    lanes_add(acc, deviance_finish(&st->form.two.b_low), deviance_finish(&st->form.two.b_high));
 }
 
 AVX2 size_t
@@ -434,8 +545,8 @@ singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
                         size_t i, singdiv__sum lanes[8])
 {
     pair4 cv = pair_broadcast(c);
-    js_stage current;
-    js_stage next;
+    js_stage current = { 0 }; /* zeroed for GCC's uninitialised-use analysis: a stage sets one form */
+    js_stage next = { 0 };
     lanes8 acc;
 
     if (i + 8 > n || !js_reduce(&cv, p + i, q + i, &current)) {

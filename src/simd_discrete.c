@@ -136,6 +136,37 @@ deviance_poly_estrin(double w)
     return g;
 }
 
+/* js_poly(w) of deviance_kernel.h by Estrin's scheme. */
+SINGDIV_INLINE double
+js_poly_estrin(double w)
+{
+    const double *c = js_poly; /* c[12 - j] multiplies w^j */
+    double w2 = w * w;
+    double w4 = w2 * w2;
+    double low = fma(fma(c[9], w, c[10]), w2, fma(c[11], w, c[12]));
+    double mid = fma(fma(c[5], w, c[6]), w2, fma(c[7], w, c[8]));
+    double high = fma(fma(c[1], w, c[2]), w2, fma(c[3], w, c[4]));
+
+    return fma(fma(c[0], w4, high), w4 * w4, fma(mid, w4, low));
+}
+
+/*
+ * Returns the Jensen-Shannon term of an entry with 2 |d| <= a + b, both
+ * halves at once: m phi(t) = (x + x w j(w)) / 2 for t = d / (a + b) and
+ * x = d t (deviance_kernel.h). This takes one division and one polynomial
+ * where the two halves take two of each. One fma adds the small product
+ * x w j(w) to x, so the factor 1 + w j(w) is never rounded.
+ */
+SINGDIV_INLINE double
+js_near(double a, double b, double d)
+{
+    double t = d / (a + b);
+    double w = t * t;
+    double x = d * t;
+
+    return 0.5 * fma(x, w * js_poly_estrin(w), x);
+}
+
 /*
  * The range of a and b where deviance_reduced() applies: wide enough for
  * every entry of the scaled units but a tiny share, narrow enough that
@@ -485,32 +516,41 @@ js_element(const singdiv__pair *c, double pi, double qi, singdiv__sum *covered,
     }
 }
 
-/* Adds the JS terms of a block like kl_block(), against m = (a + b) / 2. */
+/*
+ * Adds the JS terms of a block like kl_block(), against m = (a + b) / 2.
+ * A block where every entry has 2 |a - b| <= a + b takes js_near(); the
+ * AVX2 kernel makes the same choice per block, so the copies agree.
+ */
 SINGDIV_INLINE int
 js_block(const singdiv__pair *c, const double *p, const double *q, singdiv__sum *lanes)
 {
     double a[LANES];
     double b[LANES];
     double m[LANES];
-    double half_diff[LANES];
-    double minus_half_diff[LANES];
-    double term_a[LANES];
-    double term_b[LANES];
+    double diff[LANES];
+    int in_range = 1;
+    int near = 1;
+
     for (int k = 0; k < LANES; k++) {
         singdiv__cross_terms t = singdiv__cross_terms_of(c, p[k], q[k]);
 
         a[k] = t.a;
         b[k] = t.b;
         m[k] = 0.5 * (t.a + t.b);
-        half_diff[k] = 0.5 * t.diff;
-        minus_half_diff[k] = -0.5 * t.diff;
+        diff[k] = t.diff;
+        in_range &= reducible(a[k]) & reducible(b[k]) & reducible(m[k]);
+        near &= fabs(t.diff) + fabs(t.diff) <= t.a + t.b;
     }
-    if (!deviance_lanes(a, m, half_diff, term_a) || !deviance_lanes(b, m, minus_half_diff, term_b)) {
+    if (!in_range) {
         return 0;
     }
     for (int k = 0; k < LANES; k++) {
-        singdiv__sum_add(&lanes[k], term_a[k]);
-        singdiv__sum_add(&lanes[k], term_b[k]);
+        if (near) {
+            singdiv__sum_add(&lanes[k], js_near(a[k], b[k], diff[k]));
+        } else {
+            singdiv__sum_add(&lanes[k], deviance_reduced(a[k], m[k], 0.5 * diff[k]));
+            singdiv__sum_add(&lanes[k], deviance_reduced(b[k], m[k], -0.5 * diff[k]));
+        }
     }
     return 1;
 }

@@ -123,6 +123,14 @@ def cases():
         out.append((f"long_two_level_c{c:g}", 0, [(n // 2, 1.0 / n, a), (n // 2, 1.0 / n, b)]))
     # Disjoint supports: JS = log 2, KL = CE = inf.
     out.append(("disjoint", 0, explicit([0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.25, 0.75])))
+    # Moderate ratios q_i / p_i in [1 - delta, 1 + delta]: blocks of eight
+    # where every |t| = |p_i - q_i| / (p_i + q_i) <= 1/2 take the JS form
+    # with one polynomial, up to its widest w = t^2 for delta = 0.9.
+    for delta in (0.5, 0.9):
+        for n in (16, 1000):
+            p = random_simplex(rng, n)
+            q = normalised([a * (1.0 + delta * rng.uniform(-1, 1)) for a in p])
+            out.append((f"moderate_d{delta:g}_n{n}", 0, explicit(p, q)))
     return out
 
 

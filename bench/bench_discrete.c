@@ -2,7 +2,10 @@
  * Benchmark of entropy, cross-entropy, KL and Jensen-Shannon, one thread.
  *
  * Input: random counts (integers 1 .. 1000 from a fixed-seed generator) in
- * p and q, passed with opt.normalize = 1, at n = 10^5, 10^6 and 10^7.
+ * p and q, passed with opt.normalize = 1, at n = 10^5, 10^6 and 10^7; then,
+ * at n = 10^6, near-identical inputs, q_i = p_i (1 + u / 100) with u
+ * uniform in [-1, 1], as a drift monitor compares them (the library takes
+ * shorter forms there; the baselines' time does not depend on the values).
  * Baselines timed in the same run:
  * - roof: summing p[i] + q[i] (the time to read both arrays once), and
  *   summing p[i] alone for the entropy;
@@ -37,6 +40,9 @@
 #define N_SIZES 3
 
 static const size_t sizes[N_SIZES] = { 100000, 1000000, 10000000 };
+
+/* The index in sizes of the size timed again on near-identical inputs. */
+#define NEAR_SIZE 1
 
 enum { ENTROPY, CROSS_ENTROPY, KL, JS, N_KERNELS };
 
@@ -96,6 +102,20 @@ fill_counts(double *p, double *q, size_t n)
     for (size_t i = 0; i < n; i++) {
         p[i] = (double)(1 + next_random(&state) % 1000);
         q[i] = (double)(1 + next_random(&state) % 1000);
+    }
+}
+
+/* Fills p with counts 1 .. 1000 and q with p_i (1 + u / 100), u uniform in [-1, 1]. */
+static void
+fill_near(double *p, double *q, size_t n)
+{
+    uint64_t state = 20261205;
+
+    for (size_t i = 0; i < n; i++) {
+        double u = (double)(next_random(&state) >> 11) * 0x1p-52 - 1.0;
+
+        p[i] = (double)(1 + next_random(&state) % 1000);
+        q[i] = p[i] * (1.0 + u / 100.0);
     }
 }
 
@@ -374,9 +394,9 @@ per_element(double ns, size_t n)
     return ns < 0.0 ? -1.0 : ns / (double)n;
 }
 
-/* Allocates and times one size; returns 0 when out of memory. */
+/* Allocates, fills with fill and times one size; returns 0 when out of memory. */
 static int
-run_size(size_t n, timings *t)
+run_size(size_t n, void (*fill)(double *, double *, size_t), timings *t)
 {
     double *p = malloc(n * sizeof *p);
     double *q = malloc(n * sizeof *q);
@@ -387,7 +407,7 @@ run_size(size_t n, timings *t)
         free(q);
         return 0;
     }
-    fill_counts(p, q, n);
+    fill(p, q, n);
     time_c(p, q, n, t);
     free(p);
     free(q);
@@ -398,16 +418,20 @@ int
 main(int argc, char **argv)
 {
     static timings all[N_SIZES];
+    timings near;
     double scipy_ns[N_SIZES][N_SCIPY];
     double peak_mib[N_SIZES];
     int with_scipy = 0;
 
     /* The C timings run first, so that peak memory grows with n as the arrays do. */
     for (int s = 0; s < N_SIZES; s++) {
-        if (!run_size(sizes[s], &all[s])) {
+        if (!run_size(sizes[s], fill_counts, &all[s])) {
             return 1;
         }
         peak_mib[s] = peak_memory_mib();
+    }
+    if (!run_size(sizes[NEAR_SIZE], fill_near, &near)) {
+        return 1;
     }
 
     for (int s = 0; s < N_SIZES; s++) {
@@ -433,6 +457,9 @@ main(int argc, char **argv)
         printf("peak resident memory after the C timings: %.1f MiB (inputs: %.1f MiB)\n",
                peak_mib[s], 16.0 * (double)sizes[s] / 1048576.0);
     }
+    memcpy(near.scipy, scipy_ns[NEAR_SIZE], sizeof near.scipy);
+    printf("\n# near-identical inputs, q_i = p_i (1 + u / 100); scipy times from the random counts\n");
+    print_size(sizes[NEAR_SIZE], &near, with_scipy);
     printf("\n# table: n kernel library_ns naive_ns roof_ns rel_entr_ns stats_entropy_ns "
            "jensenshannon_ns (per element; -1: not measured)\n");
     for (int s = 0; s < N_SIZES; s++) {

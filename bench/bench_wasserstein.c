@@ -6,7 +6,9 @@
  * sorts copies with qsort and merges them, and against
  * scipy.stats.wasserstein_distance through /usr/bin/python3 (skipped when
  * scipy cannot be imported). Histograms (n support points): the library
- * against the time to read x, p and q twice, and against scipy.
+ * against the time to read x, p and q twice, and against scipy. The
+ * column check is the time of singdiv_check_distribution() on p and on q,
+ * which is the validation part of the library's time.
  *
  * Usage: bench_wasserstein [SCIPY_SCRIPT]. Prints medians of RUNS timings
  * in ns per input value (2n for samples, n for histograms) and the ratio of
@@ -310,6 +312,7 @@ bench_hist(size_t n, const char *script, int with_scipy)
     double *q = malloc(n * sizeof *q);
     double lib[RUNS];
     double roof[RUNS];
+    double check[RUNS];
     double value = 0.0;
     double scipy_value = (double)NAN;
     volatile double sink = 0.0;
@@ -337,14 +340,19 @@ bench_hist(size_t n, const char *script, int with_scipy)
         t0 = now_ns();
         sink += read_twice(x, p, q, n);
         roof[r] = now_ns() - t0;
+        t0 = now_ns();
+        sink += (double)singdiv_check_distribution(p, n, &opt, NULL);
+        sink += (double)singdiv_check_distribution(q, n, &opt, NULL);
+        check[r] = now_ns() - t0;
     }
     t_lib = median(lib, RUNS);
     if (with_scipy) {
         t_scipy = scipy_ns(script, x, x, p, q, n, &scipy_value);
     }
 
-    printf("hist    %-8s %9zu %9.2f %9.2f %8.2f", "", n, t_lib / (double)n,
-           median(roof, RUNS) / (double)n, t_lib / median(roof, RUNS));
+    printf("hist    %-8s %9zu %9.2f %9.2f %8.2f %9.2f", "", n, t_lib / (double)n,
+           median(roof, RUNS) / (double)n, t_lib / median(roof, RUNS),
+           median(check, RUNS) / (double)n);
     if (t_scipy > 0.0) {
         printf(" %9.2f %8.1f %9.1e", t_scipy / (double)n, t_scipy / t_lib,
                fabs(scipy_value - value) / value);
@@ -380,8 +388,8 @@ main(int argc, char **argv)
         free(s.uw);
         free(s.vw);
     }
-    printf("\n%-16s %9s %9s %9s %8s %9s %8s %9s\n", "form", "n", "lib", "read2x", "x_read2x",
-           "scipy", "x_scipy", "rel_diff");
+    printf("\n%-16s %9s %9s %9s %8s %9s %9s %8s %9s\n", "form", "n", "lib", "read2x", "x_read2x",
+           "check", "scipy", "x_scipy", "rel_diff");
     for (size_t i = 0; i < 2; i++) {
         bench_hist(sizes[i], script, with_scipy);
     }

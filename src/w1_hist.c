@@ -13,9 +13,10 @@
  * are read once; the buffer stays in the L1 cache.
  *
  * Steps: a_i - b_i with a_i = p_i (fp Q) and b_i = q_i (fq P). The
- * factors fp Q and fq P are formed once (exact: fp and fq are powers of
- * two, and the pass runs only when no factor overflows or underflows), so
- * the products equal those of the scaled shares p_i fp and q_i fq. The
+ * factors fp Q and fq P are formed once. They are exact because fp and fq
+ * are powers of two and the pass runs only when no factor overflows or
+ * underflows, so the products equal those of the scaled shares p_i fp
+ * and q_i fq. The
  * products with the high parts of the factors are split exactly by fma
  * (TwoProduct) and their high parts subtracted by TwoSum. The low part
  * of a step adds the products with the low parts of the factors, with
@@ -253,7 +254,7 @@ below4(__m256d x)
     return _mm256_castsi256_pd(_mm256_sub_epi64(_mm256_castpd_si256(x), _mm256_set1_epi64x(1)));
 }
 
-/* step_at() on four lanes; returns the high part and folds the products into *smallest. */
+/* Computes step_at() on four lanes: returns the high part, folds the products into *smallest. */
 W1_AVX2 static inline __m256d
 step4(const wide_factors *f, __m256d p, __m256d q, __m256d *lo, __m256d *smallest)
 {
@@ -300,7 +301,7 @@ load_rows(const double *a, size_t base, size_t t, __m256d r[4])
 
 /*
  * The widths x_{i+1} - x_i for entries t to t + 3 of each span, as rows.
- * *row holds the points at entry t on entry and at entry t + 4 on return,
+ * *row contains the points at entry t on entry and at entry t + 4 on return,
  * so each point is loaded once.
  */
 W1_AVX2 static inline void
@@ -517,7 +518,7 @@ scaled_exactly(double x, double y)
     return fabs(x) >= DBL_MIN ? isfinite(x) : y == 0.0;
 }
 
-/* Forms the step factors fp Q and fq P; returns 1 when all four parts are exact. */
+/* Forms the step factors fp Q and fq P, and returns 1 when all four parts are exact. */
 static int
 fold_factors(const singdiv__w1_hist_input *in, step_factors *f)
 {

@@ -24,8 +24,21 @@ enum {
     SUM_REST = 3,         /* logits: exp(s_i) over finite logits but one at the maximum */
     SUM_EXP_REVERSE = 4,  /* logits: exp(s_i) over F */
     SUM_GAP = 5,          /* logits: -p_i s_i >= 0 over S(p) \ V; +inf on overflow */
-    SUM_LOGITS_SCALE = 6  /* logits: (k, 0), the exponent of the scaled p sums */
+    SUM_LOGITS_SCALE = 6, /* logits: (k, 0), the exponent of the scaled p sums */
+    SUM_LOG_RATIO = 7     /* KL: 2^LOG_RATIO_SHIFT p_i log(p_i / q_i) over S(p) \ V */
 };
+
+/*
+ * The KL slot SUM_LOG_RATIO keeps its terms 2^LOG_RATIO_SHIFT times the
+ * other scaled sums, so that a subnormal p_i beside q_i near 1 still has
+ * its digits there. With scaled entries below 2^501 and n below 2^64 the
+ * slot stays below 2^841. States written before the slot existed leave it
+ * and held_index at 0; a KL accumulator sets held_index, which its kind
+ * does not otherwise use, to LOG_RATIO_KEPT, and a merge keeps the mark
+ * only when both sides have it.
+ */
+#define LOG_RATIO_SHIFT 256
+#define LOG_RATIO_KEPT 1
 
 /* log 2 as a double-double. */
 static const singdiv__dd ln2 = { 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56 };
@@ -169,7 +182,7 @@ is_scaled_slot(const singdiv_accumulator *acc, int slot)
         return slot <= SUM_P_COVERED || slot == SUM_GAP;
     }
     if (acc->kind == SINGDIV_ACCUMULATE_KL) {
-        return slot <= SUM_DEVIANCE;
+        return 1;
     }
     return slot <= SUM_EXPONENT && slot != SUM_Q && slot != SUM_Q_REVERSE;
 }
@@ -305,6 +318,9 @@ singdiv_accumulator_init(singdiv_accumulator *acc, singdiv_accumulator_kind kind
     }
 
     clear_state(acc, (int)kind, &resolved);
+    if (kind == SINGDIV_ACCUMULATE_KL) {
+        acc->held_index = LOG_RATIO_KEPT;
+    }
     return SINGDIV_OK;
 }
 
@@ -435,6 +451,18 @@ offer_cross_entropy_entry(singdiv_accumulator *acc, size_t index, double p, doub
     acc->held_q = q;
 }
 
+/* Returns log(p / q) for finite p, q > 0, also where p / q leaves the normal range. */
+static double
+log_ratio(double p, double q)
+{
+    double r = p / q;
+
+    if (r >= DBL_MIN && r <= DBL_MAX) {
+        return log(r);
+    }
+    return log(p) - log(q);
+}
+
 static void
 add_kl_entry(singdiv_accumulator *acc, double p, double q)
 {
@@ -451,6 +479,7 @@ add_kl_entry(singdiv_accumulator *acc, double p, double q)
         add_to(acc, SUM_P_COVERED, ps);
         add_to(acc, SUM_Q_COVERED, qs);
         add_to(acc, SUM_DEVIANCE, singdiv__deviance(ps, qs, ps - qs));
+        add_to(acc, SUM_LOG_RATIO, ldexp(p, sum_exponent(acc) + LOG_RATIO_SHIFT) * log_ratio(p, q));
     } else if (p > 0.0) {
         add_to(acc, SUM_P_VIOLATING, ps);
         acc->violating_count++;
@@ -703,6 +732,9 @@ singdiv_accumulator_merge(singdiv_accumulator *acc, const singdiv_accumulator *o
         fit_sum_exponent(acc, largest_exponent(&copy));
         set_sum_exponent(&copy, sum_exponent(acc));
         add_all_sums(acc, &copy);
+        if (acc->kind == SINGDIV_ACCUMULATE_KL && copy.held_index != LOG_RATIO_KEPT) {
+            acc->held_index = 0;
+        }
         if (copy.has_held) {
             offer_cross_entropy_entry(acc, copy.held_index, copy.held_p, copy.held_q);
         }
@@ -889,6 +921,37 @@ finalize_cross_entropy(const singdiv_accumulator *acc, singdiv_report *out)
     return SINGDIV_OK;
 }
 
+/*
+ * Returns the KL from the deviance sums, kl, or from the log ratios where
+ * they lose fewer digits. The deviance form cancels the summed deviances
+ * against dev(P, Q), with an error up to 4 eps dev(P, Q) / P; relative to
+ * dev(P, Q) / P = deviance_share this is small when P and Q are of one
+ * size, but near 4 eps Q / P when P is far below Q. The log-ratio form
+ *     KL = S / P + (P_c / P) log(Q / P),
+ * S the sum over S(p) \ V of p_i log(p_i / q_i), cancels only between its
+ * two parts, an error near 4 eps (|S| / P + (P_c / P) |log(Q / P)|) when
+ * the terms of S share a sign. The form with the smaller of the two
+ * bounds is taken.
+ */
+static double
+kl_from_log_ratios(const singdiv_accumulator *acc, double kl, double deviance_share)
+{
+    singdiv__dd p_total = get_sum(acc, SUM_P);
+    singdiv__dd q_total = get_sum(acc, SUM_Q);
+    singdiv__dd p_shifted = { ldexp(p_total.hi, LOG_RATIO_SHIFT), ldexp(p_total.lo, LOG_RATIO_SHIFT) };
+    double s_share = divide(dd_value(get_sum(acc, SUM_LOG_RATIO)), p_shifted);
+    double covered_share = divide(dd_value(get_sum(acc, SUM_P_COVERED)), p_total);
+    /* The scale 2^k cancels in Q / P; the logarithms stay finite where Q / P would overflow. */
+    double log_q_over_p = (log(q_total.hi) - log(p_total.hi)) +
+                          (q_total.lo / q_total.hi - p_total.lo / p_total.hi);
+    double direct = s_share + covered_share * log_q_over_p;
+
+    if (fabs(s_share) + covered_share * fabs(log_q_over_p) < deviance_share) {
+        return direct;
+    }
+    return kl;
+}
+
 static singdiv_status
 finalize_kl(const singdiv_accumulator *acc, singdiv_report *out)
 {
@@ -926,6 +989,9 @@ finalize_kl(const singdiv_accumulator *acc, singdiv_report *out)
     out->reverse_mass = divide(dd_value(get_sum(acc, SUM_Q_REVERSE)), q_total);
     out->reverse_count = acc->reverse_count;
     kl = divide(dd_value(finite), p_total);
+    if (acc->held_index == LOG_RATIO_KEPT) {
+        kl = kl_from_log_ratios(acc, kl, divide(total_deviance, p_total));
+    }
     if (acc->violating_count == 0) {
         /*
          * With V empty this is KL(p / P || q / Q) >= 0 (Gibbs' inequality),
@@ -1250,6 +1316,9 @@ read_values(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error 
     if ((acc->kind == SINGDIV_ACCUMULATE_ENTROPY && acc->held_p != acc->held_q) ||
         (!acc->has_held && acc->held_p != 0.0)) {
         return corrupt(err, AT_HELD_P, acc->held_p);
+    }
+    if (acc->kind == SINGDIV_ACCUMULATE_KL && acc->held_index > LOG_RATIO_KEPT) {
+        return corrupt(err, AT_HELD_INDEX, (double)acc->held_index);
     }
     if (isnan(acc->max_logit) || acc->max_logit == HUGE_VAL) {
         return corrupt(err, AT_MAX_LOGIT, acc->max_logit);

@@ -892,6 +892,73 @@ kl_of_proportional_counts_is_zero(void **state)
     check_identical(r.finite_part, 0.0);
 }
 
+/*
+ * Sum p far below sum q: p = (2^-1074, 3 2^-1074) against q = (1/2, 1/2),
+ * so p / P = (1/4, 3/4), q / Q = (1/2, 1/2) and
+ *     KL = (1/4) log(1/2) + (3/4) log(3/2) = (3/4) log 3 - log 2.
+ * The deviance form cancels terms near Q = 1 down to P KL, about 2^-1076,
+ * and gave +inf with no violating set. The log-ratio form is within about
+ * 4 eps (S / P + log(Q / P)) = 6.6e-13 of it, 5e-12 relative.
+ */
+static void
+kl_with_tiny_p_beside_q_is_finite(void **state)
+{
+    static const double p[2] = { 0x1p-1074, 0x1.8p-1073 };
+    static const double q[2] = { 0.5, 0.5 };
+    double expected = 0.75 * log(3.0) - log(2.0);
+    singdiv_options opt;
+    singdiv_accumulator first;
+    singdiv_accumulator second;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init(&first, SINGDIV_ACCUMULATE_KL, &opt, NULL), SINGDIV_OK);
+    second = first;
+    check_status(singdiv_accumulator_add(&first, p, q, 1, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&second, p + 1, q + 1, 1, 1, NULL), SINGDIV_OK);
+    round_trip(&second);
+    check_status(singdiv_accumulator_merge(&first, &second, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&first, &r), SINGDIV_OK);
+    check_size(r.violating_count, 0);
+    check_rel(r.value, expected, 1e-11);
+    check_rel(r.finite_part, expected, 1e-11);
+}
+
+/*
+ * A KL state written before the log-ratio sum existed has held_index 0 at
+ * byte 80: it reads back and finalises from the deviance sums alone, so
+ * the case above stays out of reach, while ordinary inputs keep their
+ * value.
+ */
+static void
+kl_state_without_log_ratios_finalises(void **state)
+{
+    static const double p[3] = { 0.2, 0.3, 0.5 };
+    static const double q[3] = { 0.25, 0.25, 0.5 };
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_accumulator acc;
+    singdiv_accumulator old;
+    singdiv_report now;
+    singdiv_report before;
+
+    (void)state;
+    check_status(singdiv_accumulator_init(&acc, SINGDIV_ACCUMULATE_KL, NULL, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add(&acc, p, q, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    assert_int_equal(bytes[80], 1);
+    bytes[80] = 0;
+    memset(bytes + 112 + 16 * 7, 0, 16);
+    check_status(singdiv_accumulator_deserialize(&old, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &now), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&old, &before), SINGDIV_OK);
+    check_ulp(before.value, now.value, 2.0);
+    check_status(singdiv_accumulator_merge(&acc, &old, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    assert_int_equal(bytes[80], 0);
+}
+
 /* An empty chunk (a rank with no share of the vocabulary) changes nothing. */
 static void
 empty_chunk_is_accepted(void **state)
@@ -933,6 +1000,8 @@ main(void)
         cmocka_unit_test(logits_gap_at_tiny_temperature_is_finite),
         cmocka_unit_test(logits_subnormal_p_keeps_digits),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
+        cmocka_unit_test(kl_with_tiny_p_beside_q_is_finite),
+        cmocka_unit_test(kl_state_without_log_ratios_finalises),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,12 @@
  *   with dev(P, Q) = P log(P / Q) - P + Q, which is the sum over the
  *   covered support of (p_i / P) log((p_i / P) / (q_i / Q)) rearranged.
  *   When P = Q (probability vectors) the middle term is 0 and this is the
- *   single call's sum of non-negative terms.
+ *   single call's sum of non-negative terms. Beside D the accumulator
+ *   keeps S, the sum over the covered support of p_i log(p_i / q_i), and
+ *   where P is far below Q (D and dev(P, Q) then near Q, their difference
+ *   near P KL) it finalises instead with
+ *     KL = S / P + (P_c / P) log(Q / P),
+ *   whichever form has the smaller error bound (below).
  * - logits: the running maximum l_max of the logits, the partition sum
  *   minus 1, sum over i != argmax of exp(s_i) with s_i = (l_i - l_max) / T,
  *   the sum of -p_i s_i >= 0 over the covered support, and the target sums.
@@ -49,9 +54,11 @@
  * sum of -p_i s_i overflows only where the single call's does.
  *
  * Accuracy against the single call on the same whole vector: entropy and
- * cross-entropy within 16 ulp, KL within 16 ulp plus 4 eps dev(P, Q) / P
- * (zero for P = Q; NOTE: for P far below Q this exceeds the value itself,
- * and the KL can even be +inf with no violating set), logits cross-entropy and log-sum-exp within 16 ulp
+ * cross-entropy within 16 ulp, KL within 16 ulp plus the smaller of
+ * 4 eps dev(P, Q) / P (zero for P = Q) and about
+ * 4 eps (|S| / P + (P_c / P) |log(Q / P)|) (when the terms of S share a
+ * sign, as they do where P is far below Q; a KL state serialised before
+ * S existed has only the first), logits cross-entropy and log-sum-exp within 16 ulp
  * plus 2 eps per rescaling (at most one per chunk and one per merge);
  * masses within 8 ulp. Counts are exact. Checked on random vectors cut
  * into random chunks merged in random orders.

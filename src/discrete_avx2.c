@@ -362,6 +362,31 @@ singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8])
     return i;
 }
 
+AVX2 size_t
+singdiv__scan_pair_blocks_avx2(const double *p, const double *q, size_t n,
+                               singdiv__sum lanes_p[8], singdiv__sum lanes_q[8])
+{
+    lanes8 acc_p = lanes_load(lanes_p);
+    lanes8 acc_q = lanes_load(lanes_q);
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        __m256d p_low = _mm256_loadu_pd(p + i);
+        __m256d p_high = _mm256_loadu_pd(p + i + 4);
+        __m256d q_low = _mm256_loadu_pd(q + i);
+        __m256d q_high = _mm256_loadu_pd(q + i + 4);
+
+        if (!all_clean(p_low, p_high) || !all_clean(q_low, q_high)) {
+            break;
+        }
+        lanes_add(&acc_p, p_low, p_high);
+        lanes_add(&acc_q, q_low, q_high);
+    }
+    lanes_store(&acc_p, lanes_p);
+    lanes_store(&acc_q, lanes_q);
+    return i;
+}
+
 /*
  * The first stage of a KL block. When every entry takes the near form
  * (2 |d| <= a + b), only d and u of each half are set, and the second

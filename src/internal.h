@@ -133,6 +133,11 @@ singdiv__check_finite(const double *x, size_t n, const char *argument,
 int
 singdiv__scan_nonnegative(const double *x, size_t n, singdiv__dd *sum);
 
+/* singdiv__scan_nonnegative() on p and on q, reading both in one loop; returns 1 when both are clean. */
+int
+singdiv__scan_pair(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+                   singdiv__dd *sum_q);
+
 /*
  * Checks that the n entries of x are finite and >= 0 and not all zero
  * (SINGDIV_ERR_NAN, SINGDIV_ERR_INFINITE, SINGDIV_ERR_NEGATIVE with the
@@ -157,6 +162,16 @@ singdiv__check_distribution(const double *x, size_t n,
                             const singdiv_options *resolved,
                             const char *argument, singdiv_error *err,
                             singdiv__dd *sum);
+
+/*
+ * singdiv__check_distribution() on p (argument "p"), then on q ("q"),
+ * with the same statuses and error reports; valid inputs are read in one
+ * loop. p and q must not be NULL.
+ */
+singdiv_status
+singdiv__check_distribution_pair(const double *p, const double *q, size_t n,
+                                 const singdiv_options *resolved, singdiv_error *err,
+                                 singdiv__dd *sum_p, singdiv__dd *sum_q);
 
 /*
  * A distribution scaled by a power of two so that its sum lies in [1, 2):

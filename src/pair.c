@@ -26,17 +26,14 @@ singdiv__pair_prepare(const double *p, const double *q, size_t n,
     if (status != SINGDIV_OK) {
         return status;
     }
-    status = singdiv__check_distribution(p, n, &c->options, "p", err, &p_sum);
-    if (status != SINGDIV_OK) {
-        return status;
-    }
     if (q == p) {
+        status = singdiv__check_distribution(p, n, &c->options, "p", err, &p_sum);
         q_sum = p_sum;
     } else {
-        status = singdiv__check_distribution(q, n, &c->options, "q", err, &q_sum);
-        if (status != SINGDIV_OK) {
-            return status;
-        }
+        status = singdiv__check_distribution_pair(p, q, n, &c->options, err, &p_sum, &q_sum);
+    }
+    if (status != SINGDIV_OK) {
+        return status;
     }
 
     c->p = singdiv__scale_for(p_sum);

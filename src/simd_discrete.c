@@ -586,23 +586,17 @@ js_body(const singdiv__pair *c, const double *p, const double *q, size_t n, int 
 }
 
 /*
- * The scan of singdiv__scan_nonnegative_on(): one Neumaier lane per entry
- * of a block, the AVX2 kernel first when wide is set.
+ * Finishes the scan of singdiv__scan_nonnegative_on() from entry i, with
+ * the lanes of the entries before it: one Neumaier lane per entry of a
+ * block. Returns 0 at the first block with an entry that is not finite
+ * and >= 0.
  */
 SINGDIV_INLINE int
-scan_body(const double *x, size_t n, singdiv__dd *sum, int wide)
+scan_rest(const double *x, size_t n, size_t i, singdiv__sum lanes[LANES], singdiv__dd *sum)
 {
-    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
     singdiv__dd total = { 0.0, 0.0 };
     int clean = 1;
-    size_t i = 0;
 
-#if SINGDIV_X86_DISPATCH
-    if (wide) {
-        i = singdiv__scan_blocks_avx2(x, n, lanes);
-    }
-#endif
-    (void)wide;
     /* A NaN fails both comparisons, and +inf fails the second. */
     for (; i + LANES <= n; i += LANES) {
         for (size_t k = 0; k < LANES; k++) {
@@ -626,10 +620,55 @@ scan_body(const double *x, size_t n, singdiv__dd *sum, int wide)
     return clean;
 }
 
+/* The scan of singdiv__scan_nonnegative_on(), the AVX2 kernel first when wide is set. */
+SINGDIV_INLINE int
+scan_body(const double *x, size_t n, singdiv__dd *sum, int wide)
+{
+    singdiv__sum lanes[LANES] = { { 0.0, 0.0 } };
+    size_t i = 0;
+
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        i = singdiv__scan_blocks_avx2(x, n, lanes);
+    }
+#endif
+    (void)wide;
+    return scan_rest(x, n, i, lanes, sum);
+}
+
+/*
+ * The scan of singdiv__scan_pair_on(): the AVX2 kernel reads p and q in
+ * one loop, which streams both from memory faster than two loops do; the
+ * sums are those of two scans.
+ */
+SINGDIV_INLINE int
+scan_pair_body(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+               singdiv__dd *sum_q, int wide)
+{
+    singdiv__sum lanes_p[LANES] = { { 0.0, 0.0 } };
+    singdiv__sum lanes_q[LANES] = { { 0.0, 0.0 } };
+    size_t i = 0;
+
+#if SINGDIV_X86_DISPATCH
+    if (wide) {
+        i = singdiv__scan_pair_blocks_avx2(p, q, n, lanes_p, lanes_q);
+    }
+#endif
+    (void)wide;
+    return scan_rest(p, n, i, lanes_p, sum_p) & scan_rest(q, n, i, lanes_q, sum_q);
+}
+
 static int
 scan_scalar(const double *x, size_t n, singdiv__dd *sum)
 {
     return scan_body(x, n, sum, 0);
+}
+
+static int
+scan_pair_scalar(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+                 singdiv__dd *sum_q)
+{
+    return scan_pair_body(p, q, n, sum_p, sum_q, 0);
 }
 
 #if SINGDIV_X86_DISPATCH
@@ -637,6 +676,13 @@ SINGDIV_AVX2 static int
 scan_avx2(const double *x, size_t n, singdiv__dd *sum)
 {
     return scan_body(x, n, sum, 1);
+}
+
+SINGDIV_AVX2 static int
+scan_pair_avx2(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+               singdiv__dd *sum_q)
+{
+    return scan_pair_body(p, q, n, sum_p, sum_q, 1);
 }
 #endif
 
@@ -656,6 +702,26 @@ int
 singdiv__scan_nonnegative(const double *x, size_t n, singdiv__dd *sum)
 {
     return singdiv__scan_nonnegative_on(x, n, sum, SINGDIV__PATH_AUTO);
+}
+
+int
+singdiv__scan_pair_on(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+                      singdiv__dd *sum_q, singdiv__path path)
+{
+#if SINGDIV_X86_DISPATCH
+    if (singdiv__path_uses_avx2(path)) {
+        return scan_pair_avx2(p, q, n, sum_p, sum_q);
+    }
+#endif
+    (void)path;
+    return scan_pair_scalar(p, q, n, sum_p, sum_q);
+}
+
+int
+singdiv__scan_pair(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+                   singdiv__dd *sum_q)
+{
+    return singdiv__scan_pair_on(p, q, n, sum_p, sum_q, SINGDIV__PATH_AUTO);
 }
 
 static singdiv__ce_sums

@@ -51,6 +51,11 @@ singdiv__path_uses_avx2(singdiv__path path);
 int
 singdiv__scan_nonnegative_on(const double *x, size_t n, singdiv__dd *sum, singdiv__path path);
 
+/* singdiv__scan_pair() (internal.h) with the copy chosen by path. */
+int
+singdiv__scan_pair_on(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
+                      singdiv__dd *sum_q, singdiv__path path);
+
 singdiv__ce_sums
 singdiv__cross_entropy_pass(const singdiv__pair *c, const double *p, const double *q,
                             size_t n, singdiv__path path);
@@ -105,6 +110,11 @@ singdiv__js_blocks_avx2(const singdiv__pair *c, const double *p, const double *q
 /* The scan of singdiv__scan_nonnegative() on blocks of eight entries that are all finite and >= 0. */
 size_t
 singdiv__scan_blocks_avx2(const double *x, size_t n, singdiv__sum lanes[8]);
+
+/* singdiv__scan_blocks_avx2() on p and q in one loop, up to the first block where either fails. */
+size_t
+singdiv__scan_pair_blocks_avx2(const double *p, const double *q, size_t n,
+                               singdiv__sum lanes_p[8], singdiv__sum lanes_q[8]);
 
 size_t
 singdiv__cross_entropy_blocks_avx2(const singdiv__pair *c, const double *p, const double *q,

@@ -108,6 +108,32 @@ singdiv__check_finite(const double *x, size_t n, const char *argument,
     return SINGDIV_OK;
 }
 
+/* Returns 1 for the sum of a scan that singdiv__check_nonnegative() accepts. */
+static int
+is_valid_sum(singdiv__dd sum)
+{
+    return sum.hi > 0.0 && sum.hi <= DBL_MAX;
+}
+
+/* Checks a valid sum against resolved->sum_tolerance unless resolved->normalize is set. */
+static singdiv_status
+check_total(singdiv__dd sum, const singdiv_options *resolved, const char *argument,
+            singdiv_error *err)
+{
+    singdiv__dd off;
+
+    if (!resolved->normalize) {
+        /* sum - 1 is exact in double-double, so the tolerance is applied exactly. */
+        off = singdiv__two_sum(sum.hi, -1.0);
+        off.hi += off.lo + sum.lo;
+        if (fabs(off.hi) > resolved->sum_tolerance) {
+            return singdiv__fail(err, SINGDIV_ERR_NOT_NORMALIZED, argument, SINGDIV_NO_INDEX,
+                                 sum.hi + sum.lo);
+        }
+    }
+    return SINGDIV_OK;
+}
+
 singdiv_status
 singdiv__check_nonnegative(const double *x, size_t n, const char *argument,
                            singdiv_error *err, singdiv__dd *sum)
@@ -115,7 +141,7 @@ singdiv__check_nonnegative(const double *x, size_t n, const char *argument,
     singdiv__dd s = { 0.0, 0.0 };
 
     /* The fast scan accepts only valid input; every rejection comes from the loop below. */
-    if (singdiv__scan_nonnegative(x, n, &s) && s.hi > 0.0 && s.hi <= DBL_MAX) {
+    if (singdiv__scan_nonnegative(x, n, &s) && is_valid_sum(s)) {
         *sum = s;
         return SINGDIV_OK;
     }
@@ -151,7 +177,6 @@ singdiv__check_distribution(const double *x, size_t n,
                             singdiv__dd *sum)
 {
     singdiv_status status;
-    singdiv__dd off;
 
     if (x == NULL) {
         return singdiv__fail(err, SINGDIV_ERR_NULL, argument, SINGDIV_NO_INDEX, (double)NAN);
@@ -168,16 +193,27 @@ singdiv__check_distribution(const double *x, size_t n,
         return status;
     }
 
-    if (!resolved->normalize) {
-        /* sum - 1 is exact in double-double, so the tolerance is applied exactly. */
-        off = singdiv__two_sum(sum->hi, -1.0);
-        off.hi += off.lo + sum->lo;
-        if (fabs(off.hi) > resolved->sum_tolerance) {
-            return singdiv__fail(err, SINGDIV_ERR_NOT_NORMALIZED, argument, SINGDIV_NO_INDEX,
-                                 sum->hi + sum->lo);
-        }
+    return check_total(*sum, resolved, argument, err);
+}
+
+singdiv_status
+singdiv__check_distribution_pair(const double *p, const double *q, size_t n,
+                                 const singdiv_options *resolved, singdiv_error *err,
+                                 singdiv__dd *sum_p, singdiv__dd *sum_q)
+{
+    singdiv_status status;
+
+    if (n > 0 && singdiv__check_size(n, 1, "p", NULL) == SINGDIV_OK &&
+        singdiv__scan_pair(p, q, n, sum_p, sum_q) && is_valid_sum(*sum_p) &&
+        is_valid_sum(*sum_q)) {
+        status = check_total(*sum_p, resolved, "p", err);
+        return status != SINGDIV_OK ? status : check_total(*sum_q, resolved, "q", err);
     }
-    return SINGDIV_OK;
+    status = singdiv__check_distribution(p, n, resolved, "p", err, sum_p);
+    if (status != SINGDIV_OK) {
+        return status;
+    }
+    return singdiv__check_distribution(q, n, resolved, "q", err, sum_q);
 }
 
 singdiv__scaled

@@ -375,6 +375,48 @@ scan_paths_agree(void **state)
     }
 }
 
+/*
+ * The scan of a pair gives the sums of the two single scans on both
+ * paths, and rejects a bad entry on either side.
+ */
+static void
+pair_scan_matches_single_scans(void **state)
+{
+    static double p[MAX_N];
+    static double q[MAX_N];
+    const double bad[] = { (double)NAN, HUGE_VAL, -HUGE_VAL, -0x1p-1074, -1.0 };
+    const singdiv__path paths[2] = { SINGDIV__PATH_AUTO, SINGDIV__PATH_SCALAR };
+    uint64_t rng = SEED + 4;
+
+    (void)state;
+    for (int round = 0; round < 120; round++) {
+        size_t n = fill_family(round % 7, &rng, p, q);
+        singdiv__dd single_p;
+        singdiv__dd single_q;
+
+        assert_int_equal(singdiv__scan_nonnegative_on(p, n, &single_p, SINGDIV__PATH_SCALAR), 1);
+        assert_int_equal(singdiv__scan_nonnegative_on(q, n, &single_q, SINGDIV__PATH_SCALAR), 1);
+        for (int k = 0; k < 2; k++) {
+            singdiv__dd sum_p = { 0.0, 0.0 };
+            singdiv__dd sum_q = { 0.0, 0.0 };
+
+            assert_int_equal(singdiv__scan_pair_on(p, q, n, &sum_p, &sum_q, paths[k]), 1);
+            check_identical(sum_p.hi, single_p.hi);
+            check_identical(sum_p.lo, single_p.lo);
+            check_identical(sum_q.hi, single_q.hi);
+            check_identical(sum_q.lo, single_q.lo);
+        }
+
+        (round % 2 == 0 ? p : q)[next_random(&rng) % n] = bad[round % 5];
+        for (int k = 0; k < 2; k++) {
+            singdiv__dd sum_p;
+            singdiv__dd sum_q;
+
+            assert_int_equal(singdiv__scan_pair_on(p, q, n, &sum_p, &sum_q, paths[k]), 0);
+        }
+    }
+}
+
 static void
 scalar_path_never_uses_avx2(void **state)
 {
@@ -394,6 +436,7 @@ main(void)
         cmocka_unit_test(fast_path_on_normalized_input),
         cmocka_unit_test(fast_path_on_tiny_shares),
         cmocka_unit_test(scan_paths_agree),
+        cmocka_unit_test(pair_scan_matches_single_scans),
         cmocka_unit_test(scalar_path_never_uses_avx2),
     };
 

@@ -236,29 +236,36 @@ typedef struct ce_sums {
     int overflow; /* some -p_i s_i, or their sum, exceeds DBL_MAX */
 } ce_sums;
 
-/*
- * Returns -p_i s_i in scaled units, with s_i = (x - max) / T >= -DBL_MAX,
- * when the share p * scale is below DBL_MIN and so has lost digits or
- * become 0. The mantissas and the exponents are multiplied apart, so the
- * product keeps its digits even when it is far larger than the share.
- */
-static double
-wide_gap_term(double p, double scale, double x, double max, double temperature)
+double
+singdiv__weighted_gap(double w, int w_exp, singdiv__dd gap, double x, double max,
+                      double temperature)
 {
-    double d = max - x;
+    double ws = ldexp(w, w_exp);
+    double d;
     int halved = 0;
-    int ep, es, ed, et;
-    double mp, ms, md, mt;
+    int ew, eg, ed, et;
+    double mw, mg, md, mt;
 
+    if (w == 0.0) {
+        return 0.0;
+    }
+    if (!isinf(gap.hi) && ws >= DBL_MIN && ws <= DBL_MAX) {
+        return -ws * (gap.hi + gap.lo);
+    }
+    mw = frexp(w, &ew);
+    if (!isinf(gap.hi)) {
+        mg = frexp(-(gap.hi + gap.lo), &eg);
+        return ldexp(mw * mg, ew + w_exp + eg);
+    }
+    /* s is below -DBL_MAX: divide the mantissas of max - x and T, halving an overflowing difference. */
+    d = max - x;
     if (isinf(d)) {
         d = 0.5 * max - 0.5 * x;
         halved = 1;
     }
-    mp = frexp(p, &ep);
-    ms = frexp(scale, &es);
     md = frexp(d, &ed);
     mt = frexp(temperature, &et);
-    return ldexp(mp * ms * md / mt, ep + es + ed + halved - et);
+    return ldexp(mw * md / mt, ew + w_exp + ed + halved - et);
 }
 
 static ce_sums
@@ -266,6 +273,7 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
                    size_t k, double temperature)
 {
     ce_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0, 0 };
+    int scale_exponent = ilogb(c->p.scale);
 
     for (size_t i = 0; i < k; i++) {
         double ps = p[i] * c->p.scale;
@@ -287,11 +295,9 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
         if (p[i] > 0.0) {
             double term = -ps * (gap.hi + gap.lo);
 
-            if (isinf(gap.hi)) {
-                /* s_i below -DBL_MAX: +inf, as the logits accumulator gives, never 0 * inf. */
-                term = HUGE_VAL;
-            } else if (ps < DBL_MIN) {
-                term = wide_gap_term(p[i], c->p.scale, logits[i], c->scan.max, temperature);
+            if (isinf(gap.hi) || ps < DBL_MIN) {
+                term = singdiv__weighted_gap(p[i], scale_exponent, gap, logits[i], c->scan.max,
+                                             temperature);
             }
             singdiv__sum_add(&s.covered, ps);
             add_nonnegative(&s.gap, term, &s.overflow);
@@ -301,6 +307,36 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
         }
     }
     return s;
+}
+
+/*
+ * Returns the sum over S(p) \ V of -p_i s_i in half the scaled units, where
+ * the target sums to at most 1. That sum is at most the exact cross-entropy,
+ * so it overflows only where the cross-entropy exceeds DBL_MAX. The pass
+ * runs only after the sum in scaled units overflowed, which keeps the
+ * common case free of the extra rounding of subnormal terms; +inf when
+ * this sum overflows too.
+ */
+static double
+halved_gap_sum(const logits_problem *c, const double *p, const double *logits, size_t k,
+               double temperature)
+{
+    singdiv__sum gap = { 0.0, 0.0 };
+    int overflow = 0;
+
+    for (size_t i = 0; i < k; i++) {
+        singdiv__dd s;
+
+        if (!(p[i] > 0.0) || logits[i] == -HUGE_VAL) {
+            continue;
+        }
+        s = singdiv__scaled_gap(logits[i], c->scan.max, temperature);
+        add_nonnegative(&gap,
+                        singdiv__weighted_gap(p[i], ilogb(c->p.scale) - 1, s, logits[i],
+                                              c->scan.max, temperature),
+                        &overflow);
+    }
+    return overflow ? HUGE_VAL : singdiv__sum_value(&gap);
 }
 
 singdiv_status
@@ -332,7 +368,11 @@ singdiv_logits_cross_entropy(const double *p, const double *logits, size_t k,
     log_partition = log1p(singdiv__sum_value(&s.rest));
     covered_share = s.violating_count == 0 ? 1.0 : singdiv__sum_value(&s.covered) * inverse_total;
     if (s.overflow) {
-        finite = HUGE_VAL;
+        /* The sum in scaled units, which can reach 2 max|s_i|, overflowed: redo it halved. */
+        double halved = halved_gap_sum(&c, p, logits, k, temperature);
+
+        finite = isinf(halved) ? HUGE_VAL
+                               : covered_share * log_partition + halved * (2.0 * inverse_total);
     } else {
         finite = covered_share * log_partition + singdiv__sum_value(&s.gap) * inverse_total;
     }
@@ -443,7 +483,7 @@ typedef struct kl_sums {
     singdiv__sum reverse;   /* sum over F of q_i */
     size_t violating_count;
     size_t reverse_count;
-    int overflow; /* some log(x_i / q_i) is beyond DBL_MAX */
+    int overflow; /* some term, or their sum, exceeds DBL_MAX */
 } kl_sums;
 
 /*
@@ -492,7 +532,16 @@ kl_pass(const logits_problem *c, const double *p, const double *logits, size_t k
             log_q = singdiv__two_sum(gap.hi, -log_partition);
             log_q.lo += gap.lo;
         }
-        if (p[i] > 0.0) {
+        if (p[i] > 0.0 && isinf(gap.hi)) {
+            /*
+             * s_i is below -DBL_MAX, so the term x_i (log x_i - s_i + L) - x_i
+             * is x_i |s_i| to far below one rounding: |log x_i| + L + 1 < 2^11.
+             */
+            add_nonnegative(&s.covered,
+                            singdiv__weighted_gap(p[i] * inverse_total, ilogb(c->p.scale), gap,
+                                                  logits[i], c->scan.max, temperature),
+                            &s.overflow);
+        } else if (p[i] > 0.0) {
             add_nonnegative(&s.covered, kl_term(x, log_q), &s.overflow);
         } else {
             singdiv__sum_add(&s.reverse, singdiv__exp_dd(log_q));

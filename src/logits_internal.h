@@ -25,6 +25,19 @@ singdiv__check_logits(const double *logits, size_t n, size_t offset, const char 
 singdiv__dd
 singdiv__scaled_gap(double x, double max, double temperature);
 
+/*
+ * Returns w 2^w_exp (max - x) / temperature >= 0 for w >= 0 and finite
+ * x <= max, given gap = singdiv__scaled_gap(x, max, temperature). The
+ * weight, the gap and the temperature are multiplied as mantissas and
+ * exponents apart, so the product is finite whenever it is below DBL_MAX,
+ * also where the gap is below -DBL_MAX (gap.hi = -inf) or w 2^w_exp is
+ * subnormal. Where neither is the case it is exactly -ws (gap.hi + gap.lo)
+ * with ws = w 2^w_exp. +inf only when the product exceeds DBL_MAX.
+ */
+double
+singdiv__weighted_gap(double w, int w_exp, singdiv__dd gap, double x, double max,
+                      double temperature);
+
 /* Returns exp(hi + lo) as exp(hi) (1 + lo); 0 for hi = -inf. */
 static inline double
 singdiv__exp_dd(singdiv__dd s)

@@ -78,14 +78,18 @@ read_case(FILE *f, reference_case *c)
     return 1;
 }
 
+/* Opens a reference file under tests/data and skips its header line. */
 static FILE *
-open_reference(void)
+open_reference(const char *name)
 {
-    FILE *f = fopen(SINGDIV_TEST_DATA "/logits_reference.txt", "r");
+    char path[512];
+    FILE *f;
     int ch;
 
+    snprintf(path, sizeof path, "%s/%s", SINGDIV_TEST_DATA, name);
+    f = fopen(path, "r");
+
     assert_non_null(f);
-    /* Skip the header line. */
     while ((ch = fgetc(f)) != '\n' && ch != EOF) {
     }
     return f;
@@ -190,7 +194,7 @@ reference_values_within_bounds(void **state)
     };
     uint64_t worst[N_EXPECTED] = { 0 };
     reference_case c;
-    FILE *f = open_reference();
+    FILE *f = open_reference("logits_reference.txt");
     size_t cases = 0;
 
     (void)state;
@@ -365,8 +369,8 @@ subnormal_target_entry_stays_finite(void **state)
  * A target share p_0 / P that underflows in scaled units, on a logit whose
  * gap s_0 = (l_0 - max) / T is huge: the term p_0 / P * |s_0| is finite.
  * With L = log1p(exp(s_0)) = 0 in double, CE = p_0 / P * |s_0| exactly up to
- * the relative 2^-1145 of P = p_1 (1 + p_0 / p_1). When s_0 itself is below
- * -DBL_MAX the value is +inf with no violating set, as documented, not NaN.
+ * the relative 2^-1145 of P = p_1 (1 + p_0 / p_1). This is also true when
+ * s_0 itself is below -DBL_MAX.
  */
 static void
 underflowed_share_on_huge_gap(void **state)
@@ -381,15 +385,92 @@ underflowed_share_on_huge_gap(void **state)
     (void)state;
     singdiv_options_init(&opt);
     opt.normalize = 1;
-    /* s_0 = -8 / 2^-1060 = -2^1063 overflows (the exact CE is 2^-1145 * 2^1063 = 2^-82). */
+    /* s_0 = -8 / 2^-1060 = -2^1063 overflows, but CE = 2^-1145 * 2^1063 = 2^-82. */
     check_status(singdiv_logits_cross_entropy(p_min, gap_overflows, 2, 0x1p-1060, &opt, &r),
                  SINGDIV_OK);
-    check_identical(r.value, HUGE_VAL);
+    check_ulp(r.value, 0x1p-82, 4.0);
     check_size(r.violating_count, 0);
     /* p_0 / P = 2^-1082 underflows to 0; CE = 2^-1082 * 2^1000 = 2^-82. */
     check_status(singdiv_logits_cross_entropy(p_true_min, gap_finite, 2, 1.0, &opt, &r),
                  SINGDIV_OK);
     check_ulp(r.value, 0x1p-82, 4.0);
+}
+
+/*
+ * Checks the cross-entropy and KL of one case of
+ * tests/data/logits_overflow_reference.txt (no violating set), in nats and
+ * in bits, and returns the cross-entropy error in ulp.
+ */
+static uint64_t
+check_overflow_case(const reference_case *c)
+{
+    singdiv_options opt;
+    singdiv_report r;
+    uint64_t error;
+    double bits;
+
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_logits_cross_entropy(c->p, c->logits, c->k, c->temperature, &opt, &r),
+                 SINGDIV_OK);
+    check_size(r.violating_count, 0);
+    error = check_ulp_distance(r.value, c->expected[CE]);
+    if (isinf(c->expected[CE])) {
+        check_identical(r.value, c->expected[CE]);
+    } else {
+        check_ulp(r.value, c->expected[CE], CE_MAX_ULP);
+    }
+    check_identical(r.finite_part, r.value);
+
+    check_status(singdiv_logits_kl(c->p, c->logits, c->k, c->temperature, &opt, &r), SINGDIV_OK);
+    if (isinf(c->expected[KL])) {
+        check_identical(r.value, c->expected[KL]);
+    } else {
+        check_ulp(r.value, c->expected[KL], KL_MAX_ULP);
+    }
+
+    /* In bits the value is CE / log 2; within a few ulp of DBL_MAX it may round either way. */
+    opt.base = 2.0;
+    bits = c->expected[CE] / log(2.0);
+    check_status(singdiv_logits_cross_entropy(c->p, c->logits, c->k, c->temperature, &opt, &r),
+                 SINGDIV_OK);
+    if (bits < 0x1.fffffffffff00p1023) {
+        check_rel(r.value, bits, (CE_MAX_ULP + 2.0) * EPS);
+    } else if (isinf(bits)) {
+        check_identical(r.value, HUGE_VAL);
+    }
+    return error;
+}
+
+/*
+ * Temperatures near DBL_MIN and subnormal where s_i or the target-weighted
+ * sum of |s_i| reaches DBL_MAX, against the 50-digit references of
+ * tests/gen_logits_overflow_reference.py: finite wherever the exact value
+ * is below DBL_MAX, +inf above.
+ */
+static void
+overflow_reference_values(void **state)
+{
+    reference_case c;
+    FILE *f = open_reference("logits_overflow_reference.txt");
+    uint64_t worst = 0;
+    size_t cases = 0;
+
+    (void)state;
+    while (read_case(f, &c)) {
+        uint64_t error;
+
+        print_message("case %s\n", c.name);
+        error = check_overflow_case(&c);
+        worst = error != UINT64_MAX && error > worst ? error : worst;
+        free(c.p);
+        free(c.logits);
+        cases++;
+    }
+    fclose(f);
+    assert_true(cases >= 14);
+    print_message("worst cross-entropy error near overflow: %llu ulp\n",
+                  (unsigned long long)worst);
 }
 
 /* log-sum-exp of equal logits c is c + log k; -inf entries add nothing. */
@@ -664,6 +745,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reference_values_within_bounds),
+        cmocka_unit_test(overflow_reference_values),
         cmocka_unit_test(logits_match_probability_path),
         cmocka_unit_test(temperature_scales_logits),
         cmocka_unit_test(zero_target_on_neg_inf_logit_is_zero),

@@ -13,13 +13,13 @@
  *   violating mass, as in the probability path (p_i > 0 = q_i). A zero
  *   target on a -inf logit contributes exactly 0, never NaN.
  * - A finite logit gives q_i > 0 even when exp(s_i) underflows to 0 in
- *   double, so it is never in the violating set. When s_i itself is below
- *   -DBL_MAX (for example logits 1e300 apart at temperature 1e-300), a
- *   target on it gives the value +inf with no violating set: the exact
- *   cross-entropy is finite, and above DBL_MAX unless the target's share
- *   there is below DBL_MAX / |s_i|. A cross-entropy or KL
- *   whose exact value lies within a few ulps below DBL_MAX can also
- *   round to +inf.
+ *   double, so it is never in the violating set. s_i itself may lie below
+ *   -DBL_MAX (for example logits 1e300 apart at temperature 1e-300): the
+ *   cross-entropy and KL stay finite and accurate while their exact value
+ *   is below DBL_MAX, that is while the target's share there is below
+ *   about DBL_MAX / |s_i|, and are +inf with no violating set above. A
+ *   cross-entropy or KL whose exact value lies within a few ulps below
+ *   DBL_MAX can also round to +inf.
  * - The target p (the truth) is validated like p in the discrete
  *   divergences, with opt->normalize, opt->sum_tolerance and opt->base
  *   having the same meaning; results are in the requested base.

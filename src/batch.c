@@ -84,42 +84,11 @@ index_row_f32(const batch_job *job, size_t r, singdiv_report *out)
 
 /* Running sums over the rows that were not ignored. */
 typedef struct batch_sums {
-    singdiv__sum value;
-    singdiv__sum finite_part;
+    singdiv__mean_sum value;
+    singdiv__mean_sum finite_part;
     singdiv__sum violating_mass;
     singdiv__sum reverse_mass;
-    /* The finite values and finite parts times BATCH_SCALE, which cannot overflow. */
-    singdiv__sum scaled_value;
-    singdiv__sum scaled_finite_part;
-    int infinite_value;
-    int infinite_finite_part;
 } batch_sums;
-
-/*
- * 2^-64: rows * DBL_MAX * BATCH_SCALE stays finite for any row count that
- * fits in memory. The scaled sums are used only when the plain sum
- * overflows, so the bits that scaling drops from tiny rows do not matter.
- */
-#define BATCH_SCALE 0x1p-64
-
-/*
- * Returns the mean of finite row values from their plain and scaled sums.
- * The mean of finite values is at most DBL_MAX, even when their sum
- * overflows.
- */
-static double
-finite_mean(const singdiv__sum *plain, const singdiv__sum *scaled, double rows)
-{
-    double total = singdiv__sum_value(plain);
-    double mean;
-
-    if (isfinite(total)) {
-        return total / rows;
-    }
-    /* A comparison, unlike fmin(), lets a NaN through. */
-    mean = singdiv__sum_value(scaled) / rows / BATCH_SCALE;
-    return mean > DBL_MAX ? DBL_MAX : mean;
-}
 
 static void
 add_row(batch_sums *s, singdiv_batch_summary *summary, const singdiv_report *row)
@@ -131,18 +100,8 @@ add_row(batch_sums *s, singdiv_batch_summary *summary, const singdiv_report *row
         summary->singular_rows++;
     }
     /* Values are >= 0 (cross-entropy), so +inf is the only special value. */
-    if (isinf(row->value)) {
-        s->infinite_value = 1;
-    } else {
-        singdiv__sum_add(&s->value, row->value);
-        singdiv__sum_add(&s->scaled_value, row->value * BATCH_SCALE);
-    }
-    if (isinf(row->finite_part)) {
-        s->infinite_finite_part = 1;
-    } else {
-        singdiv__sum_add(&s->finite_part, row->finite_part);
-        singdiv__sum_add(&s->scaled_finite_part, row->finite_part * BATCH_SCALE);
-    }
+    singdiv__mean_add(&s->value, row->value);
+    singdiv__mean_add(&s->finite_part, row->finite_part);
     singdiv__sum_add(&s->violating_mass, row->violating_mass);
     singdiv__sum_add(&s->reverse_mass, row->reverse_mass);
 }
@@ -152,12 +111,8 @@ finish_summary(const batch_sums *s, singdiv_batch_summary *summary)
 {
     double rows = (double)summary->rows;
 
-    summary->mean.value = s->infinite_value
-                              ? HUGE_VAL
-                              : finite_mean(&s->value, &s->scaled_value, rows);
-    summary->mean.finite_part = s->infinite_finite_part
-                                    ? HUGE_VAL
-                                    : finite_mean(&s->finite_part, &s->scaled_finite_part, rows);
+    summary->mean.value = singdiv__mean_value(&s->value, rows);
+    summary->mean.finite_part = singdiv__mean_value(&s->finite_part, rows);
     summary->total_violating_mass = singdiv__sum_value(&s->violating_mass);
     summary->mean.violating_mass = summary->total_violating_mass / rows;
     summary->mean.reverse_mass = singdiv__sum_value(&s->reverse_mass) / rows;
@@ -219,8 +174,8 @@ static singdiv_status
 run_batch(const batch_job *job, row_function row, const unsigned char *ignore,
           singdiv_report *rows, singdiv_batch_summary *summary)
 {
-    batch_sums s = { { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 }, { 0.0, 0.0 },
-                     { 0.0, 0.0 }, { 0.0, 0.0 }, 0, 0 };
+    batch_sums s = { { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 }, { { 0.0, 0.0 }, { 0.0, 0.0 }, 0 },
+                     { 0.0, 0.0 }, { 0.0, 0.0 } };
     singdiv_report scratch;
 
     summary->mean.violating_count = 0;

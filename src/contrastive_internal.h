@@ -11,27 +11,6 @@
 #include "logits_internal.h"
 
 /*
- * A mean of non-negative terms: a compensated sum, a second one scaled by
- * 2^-64 for when the first overflows, and whether a term is +inf.
- */
-typedef struct singdiv__mean_sum {
-    singdiv__sum plain;
-    singdiv__sum scaled;
-    int infinite;
-} singdiv__mean_sum;
-
-/* Adds a term >= 0 (+inf included) to the mean. */
-void
-singdiv__mean_add(singdiv__mean_sum *m, double term);
-
-/*
- * Returns the sum of the terms divided by count: +inf after a +inf term,
- * otherwise finite even when the plain sum overflows.
- */
-double
-singdiv__mean_value(const singdiv__mean_sum *m, double count);
-
-/*
  * Running state of one InfoNCE call. Rows are fed in order 0 .. n-1; the
  * columns are reduced online in the three arrays of n doubles, which the
  * caller's workspace provides.

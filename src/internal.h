@@ -123,6 +123,30 @@ singdiv__check_finite(const double *x, size_t n, const char *argument,
                       singdiv_error *err);
 
 /*
+ * A mean of non-negative terms: a compensated sum, a second one scaled by
+ * 2^-64 for when the first overflows, and whether a term is +inf. With
+ * 2^-64, count * DBL_MAX stays finite for any count that fits in memory.
+ * The scaled sum is read only when the plain one overflows, so the bits
+ * that the scaling drops from tiny terms do not matter.
+ */
+typedef struct singdiv__mean_sum {
+    singdiv__sum plain;
+    singdiv__sum scaled;
+    int infinite;
+} singdiv__mean_sum;
+
+/* Adds a term >= 0 (+inf included) to the mean. */
+void
+singdiv__mean_add(singdiv__mean_sum *m, double term);
+
+/*
+ * Returns the sum of the terms divided by count: +inf after a +inf term,
+ * otherwise finite even when the plain sum overflows.
+ */
+double
+singdiv__mean_value(const singdiv__mean_sum *m, double count);
+
+/*
  * Sums the n entries of x into *sum when every entry is finite and >= 0,
  * and returns 1; returns 0 (with *sum unspecified) when it meets any other
  * entry. Eight interleaved Neumaier sums, folded into a double-double: the

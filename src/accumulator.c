@@ -23,8 +23,8 @@ enum {
     SUM_DEVIANCE = 6,     /* KL: p_i log(p_i / q_i) - p_i + q_i over S(p) \ V */
     SUM_REST = 3,         /* logits: exp(s_i) over finite logits but one at the maximum */
     SUM_EXP_REVERSE = 4,  /* logits: exp(s_i) over F */
-    SUM_GAP = 5,          /* logits: -p_i s_i >= 0 over S(p) \ V; +inf on overflow */
-    SUM_LOGITS_SCALE = 6, /* logits: (k, 0), the exponent of the scaled p sums */
+    SUM_GAP = 5,          /* logits: -p_i s_i >= 0 over S(p) \ V, times 2^g */
+    SUM_LOGITS_SCALE = 6, /* logits: (k, g), the exponents of the scaled sums */
     SUM_LOG_RATIO = 7     /* KL: 2^LOG_RATIO_SHIFT p_i log(p_i / q_i) over S(p) \ V */
 };
 
@@ -124,20 +124,131 @@ add_product(singdiv_accumulator *acc, int slot, double a, double b)
     set_sum(acc, slot, dd_add_dd(get_sum(acc, slot), singdiv__two_prod(a, b)));
 }
 
-/* Adds a non-negative term to the gap sum, which becomes +inf for good on overflow. */
+/*
+ * The logits gap sum G of -p_i s_i, in the units 2^k of the scaled p sums,
+ * can exceed DBL_MAX where the accumulator's own cross-entropy does, for
+ * example in a chunk whose s_i is below -DBL_MAX and whose target sits
+ * there, even though later chunks bring the value back below DBL_MAX. So
+ * the slot holds G 2^g, with g <= 0 kept in the low part of the slot
+ * SUM_LOGITS_SCALE: 0 (as in older states) until G 2^g would overflow,
+ * then lowered GAP_STEP at a time, and raised back, exactly, once G
+ * 2^g is below 2^GAP_RAISE_BELOW. G 2^g becomes +inf only below
+ * g = -GAP_EXPONENT_LIMIT, beyond any G that finite doubles can give
+ * (at most 2^2100: a scaled p sum below 1 times |s_i| <= 2^1025 / 2^-1074).
+ */
+#define GAP_STEP 64
+#define GAP_RAISE_BELOW 900
+#define GAP_EXPONENT_LIMIT 2400
+
+static int
+gap_exponent(const singdiv_accumulator *acc)
+{
+    return (int)acc->sums[SUM_LOGITS_SCALE][1];
+}
+
+/* Moves the gap sum to the exponent g; exact unless a part underflows. */
 static void
-add_gap(singdiv_accumulator *acc, singdiv__dd term)
+set_gap_exponent(singdiv_accumulator *acc, int g)
+{
+    singdiv__dd s = get_sum(acc, SUM_GAP);
+    int shift = g - gap_exponent(acc);
+
+    if (!isinf(s.hi)) {
+        s.hi = ldexp(s.hi, shift);
+        s.lo = ldexp(s.lo, shift);
+        set_sum(acc, SUM_GAP, s);
+    }
+    acc->sums[SUM_LOGITS_SCALE][1] = (double)g;
+}
+
+/*
+ * Adds a non-negative term, already in the units of the slot, to the gap
+ * sum. Returns 0, changing nothing, when the term or the sum overflows.
+ * A sum that is +inf (an older state, or g at its limit) stays +inf.
+ */
+static int
+try_add_gap(singdiv_accumulator *acc, singdiv__dd term)
 {
     singdiv__dd s = get_sum(acc, SUM_GAP);
 
-    if (isinf(s.hi) || isinf(term.hi)) {
-        s.hi = HUGE_VAL;
-        s.lo = 0.0;
-    } else {
-        s = dd_add_dd(s, term);
-        s.lo = isinf(s.hi) ? 0.0 : s.lo;
+    if (isinf(s.hi)) {
+        return 1;
+    }
+    if (isinf(term.hi) || isnan(term.lo)) {
+        return 0;
+    }
+    s = dd_add_dd(s, term);
+    if (!(isfinite(s.hi) && isfinite(s.lo))) {
+        return 0;
     }
     set_sum(acc, SUM_GAP, s);
+    return 1;
+}
+
+/*
+ * Lowers g by GAP_STEP after an overflow. Returns 0, setting the gap sum to
+ * +inf for good, once g would pass -GAP_EXPONENT_LIMIT.
+ */
+static int
+lower_gap_exponent(singdiv_accumulator *acc)
+{
+    if (gap_exponent(acc) - GAP_STEP < -GAP_EXPONENT_LIMIT) {
+        set_sum(acc, SUM_GAP, dd_of(HUGE_VAL));
+        return 0;
+    }
+    set_gap_exponent(acc, gap_exponent(acc) - GAP_STEP);
+    return 1;
+}
+
+/* Raises g towards 0 while that keeps the gap sum below 2^GAP_RAISE_BELOW. */
+static void
+raise_gap_exponent(singdiv_accumulator *acc)
+{
+    double hi = acc->sums[SUM_GAP][0];
+    int g = gap_exponent(acc);
+    int room;
+
+    if (g == 0 || isinf(hi)) {
+        return;
+    }
+    room = hi > 0.0 ? GAP_RAISE_BELOW - ilogb(hi) : -g;
+    if (room > 0) {
+        set_gap_exponent(acc, room >= -g ? 0 : g + room);
+    }
+}
+
+/*
+ * Adds the term w 2^(k + w_exp) (max - x) / T, with gap = the scaled gap
+ * of x against max, to the gap sum, lowering g until it fits.
+ */
+static void
+add_gap_term(singdiv_accumulator *acc, double w, int w_exp, singdiv__dd gap, double x,
+             double max)
+{
+    for (;;) {
+        int g = gap_exponent(acc);
+        double term = singdiv__weighted_gap(w, w_exp + g, gap, x, max, acc->temperature);
+
+        if (try_add_gap(acc, dd_of(term)) || !lower_gap_exponent(acc)) {
+            break;
+        }
+    }
+    raise_gap_exponent(acc);
+}
+
+/* Adds a double-double term in the units 2^k of the scaled sums to the gap sum. */
+static void
+add_gap_dd(singdiv_accumulator *acc, singdiv__dd term)
+{
+    for (;;) {
+        int g = gap_exponent(acc);
+        singdiv__dd scaled = { ldexp(term.hi, g), ldexp(term.lo, g) };
+
+        if (try_add_gap(acc, scaled) || !lower_gap_exponent(acc)) {
+            break;
+        }
+    }
+    raise_gap_exponent(acc);
 }
 
 /*
@@ -155,10 +266,10 @@ add_gap(singdiv_accumulator *acc, singdiv__dd term)
  *
  * The logits kinds scale their p sums (SUM_P, SUM_P_VIOLATING,
  * SUM_P_COVERED) and the gap sum of -p_i s_i, which is homogeneous in p,
- * and keep k as (k, 0) in the slot SUM_LOGITS_SCALE, which older states
- * leave at (0, 0). Their k also keeps the scaled sum of p below 1, so that
- * the gap sum, at most that sum times the largest |s_i|, stays finite
- * whenever the single call's sum in units of p / P does.
+ * and keep (k, g) in the slot SUM_LOGITS_SCALE, which older states leave
+ * at (0, 0); g is the gap sum's own extra exponent, described at
+ * gap_exponent(). Their k also keeps the scaled sum of p below 1, so that
+ * the gap sum is at most the accumulator's own cross-entropy.
  */
 #define SCALE_RANGE 500
 
@@ -532,10 +643,14 @@ singdiv_accumulator_add(singdiv_accumulator *acc, const double *p, const double 
  * Moves the reference of the logits sums from acc->max_logit to a larger
  * new_max: exp(s_i) shrinks by f = exp((old - new) / T), the element at the
  * old maximum joins the rest, and every covered -p_i s_i grows by
- * (new - old) / T.
+ * (new - old) / T. covered_before is the covered p sum at the exponent the
+ * sums had before they moved by 2^shift to the present one. Where the
+ * present covered sum underflowed, or the shift exceeds DBL_MAX, the growth
+ * P_c (new - old) / T is formed from covered_before with mantissas and
+ * exponents apart.
  */
 static void
-rescale(singdiv_accumulator *acc, double new_max)
+rescale(singdiv_accumulator *acc, double new_max, double covered_before, int shift)
 {
     singdiv__dd gap = singdiv__scaled_gap(acc->max_logit, new_max, acc->temperature);
     singdiv__dd factor = dd_of(singdiv__exp_dd(gap));
@@ -544,10 +659,17 @@ rescale(singdiv_accumulator *acc, double new_max)
 
     set_sum(acc, SUM_REST, dd_mul_dd(rest, factor));
     set_sum(acc, SUM_EXP_REVERSE, dd_mul_dd(get_sum(acc, SUM_EXP_REVERSE), factor));
-    if (covered.hi > 0.0) {
-        singdiv__dd shift = { -gap.hi, -gap.lo };
+    if (covered.hi >= DBL_MIN && !isinf(gap.hi)) {
+        singdiv__dd growth = { -gap.hi, -gap.lo };
+        singdiv__dd term = dd_mul_dd(covered, growth);
 
-        add_gap(acc, isinf(gap.hi) ? shift : dd_mul_dd(covered, shift));
+        if (isfinite(term.hi) && isfinite(term.lo)) {
+            add_gap_dd(acc, term);
+        } else {
+            add_gap_term(acc, dd_value(covered), 0, gap, acc->max_logit, new_max);
+        }
+    } else if (covered_before > 0.0) {
+        add_gap_term(acc, covered_before, shift, gap, acc->max_logit, new_max);
     }
     acc->max_logit = new_max;
 }
@@ -593,7 +715,11 @@ add_logit_entry(singdiv_accumulator *acc, double p, double logit, int implicit)
     }
     if (p > 0.0) {
         add_to(acc, SUM_P_COVERED, ps);
-        add_gap(acc, dd_of(isinf(gap.hi) ? HUGE_VAL : -ps * (gap.hi + gap.lo)));
+        if (isinf(gap.hi) || ps < DBL_MIN || gap_exponent(acc) != 0) {
+            add_gap_term(acc, p, sum_exponent(acc), gap, logit, acc->max_logit);
+        } else {
+            add_gap_dd(acc, dd_of(-ps * (gap.hi + gap.lo)));
+        }
     } else if (acc->kind != SINGDIV_ACCUMULATE_LOGSUMEXP) {
         add_to(acc, SUM_EXP_REVERSE, e);
         acc->reverse_count++;
@@ -645,7 +771,7 @@ singdiv_accumulator_add_logits(singdiv_accumulator *acc, const double *p,
     }
     if (chunk_max > acc->max_logit) {
         if (acc->finite_count > 0) {
-            rescale(acc, chunk_max);
+            rescale(acc, chunk_max, dd_value(get_sum(acc, SUM_P_COVERED)), 0);
         }
         acc->max_logit = chunk_max;
         implicit_pending = 1;
@@ -677,11 +803,32 @@ add_all_sums(singdiv_accumulator *acc, const singdiv_accumulator *other)
             continue; /* both at the same k */
         }
         if (slot == SUM_GAP && is_logits_kind(acc->kind)) {
-            add_gap(acc, get_sum(other, slot));
+            continue; /* added by merge_logits() */
         } else {
             set_sum(acc, slot, dd_add_dd(get_sum(acc, slot), get_sum(other, slot)));
         }
     }
+}
+
+/* Adds the gap sum of other, at the same k, to that of acc, both moved to one g. */
+static void
+merge_gap_sums(singdiv_accumulator *acc, singdiv_accumulator *other)
+{
+    int g = gap_exponent(acc) < gap_exponent(other) ? gap_exponent(acc) : gap_exponent(other);
+
+    if (isinf(other->sums[SUM_GAP][0])) {
+        set_sum(acc, SUM_GAP, dd_of(HUGE_VAL));
+        return;
+    }
+    set_gap_exponent(acc, g);
+    set_gap_exponent(other, g);
+    while (!try_add_gap(acc, get_sum(other, SUM_GAP))) {
+        if (!lower_gap_exponent(acc)) {
+            break;
+        }
+        set_gap_exponent(other, gap_exponent(acc));
+    }
+    raise_gap_exponent(acc);
 }
 
 /* Merges the logits sums, both moved to one scale and to the larger of the two maxima. */
@@ -690,18 +837,23 @@ merge_logits(singdiv_accumulator *acc, const singdiv_accumulator *other)
 {
     singdiv_accumulator moved = *other;
     int both = acc->finite_count > 0 && other->finite_count > 0;
+    double acc_covered = dd_value(get_sum(acc, SUM_P_COVERED));
+    double moved_covered = dd_value(get_sum(&moved, SUM_P_COVERED));
+    int acc_exponent = sum_exponent(acc);
+    int moved_exponent = sum_exponent(&moved);
 
     fit_logits_exponent(acc, largest_exponent(&moved));
     set_sum_exponent(&moved, sum_exponent(acc));
     if (both && acc->max_logit < moved.max_logit) {
-        rescale(acc, moved.max_logit);
+        rescale(acc, moved.max_logit, acc_covered, sum_exponent(acc) - acc_exponent);
     } else if (both && moved.max_logit < acc->max_logit) {
-        rescale(&moved, acc->max_logit);
+        rescale(&moved, acc->max_logit, moved_covered, sum_exponent(acc) - moved_exponent);
     } else if (both) {
         /* Equal maxima: each side counts one element as an implicit 1. */
         add_to(acc, SUM_REST, 1.0);
     }
     add_all_sums(acc, &moved);
+    merge_gap_sums(acc, &moved);
     acc->max_logit = fmax(acc->max_logit, other->max_logit);
 }
 
@@ -1032,7 +1184,10 @@ finalize_logits(const singdiv_accumulator *acc, singdiv_report *out)
     if (acc->violating_count > 0) {
         covered_share = divide(dd_value(get_sum(acc, SUM_P_COVERED)), p_total);
     }
-    finite = isinf(gap) ? HUGE_VAL : covered_share * log1p(rest) + divide(gap, p_total);
+    /* The slot contains G 2^g. Dividing by P first keeps G / P finite where it is. */
+    finite = isinf(gap) ? HUGE_VAL
+                        : covered_share * log1p(rest) +
+                              ldexp(divide(gap, p_total), -gap_exponent(acc));
 
     out->violating_mass = divide(dd_value(get_sum(acc, SUM_P_VIOLATING)), p_total);
     out->violating_count = acc->violating_count;
@@ -1340,14 +1495,15 @@ read_values(singdiv_accumulator *acc, const unsigned char *bytes, singdiv_error 
         int may_be_negative = !is_logits_kind(acc->kind) && acc->kind != SINGDIV_ACCUMULATE_KL &&
                               (slot == SUM_LOG_MANTISSA || slot == SUM_EXPONENT);
 
-        /* The logits kinds keep there k, an integer with a zero low part. */
+        /* The logits kinds keep there (k, g), two integers. */
         int is_scale = is_logits_kind(acc->kind) && slot == SUM_LOGITS_SCALE;
 
         if (isnan(hi) || (hi == -HUGE_VAL && !may_be_negative) ||
             (is_scale && !(fabs(hi) <= 2 * DBL_MAX_EXP && hi == floor(hi)))) {
             return corrupt(err, at, hi);
         }
-        if (is_scale && lo != 0.0) {
+        /* Its low part is g, an integer in [-GAP_EXPONENT_LIMIT, 0]: 0 in older states. */
+        if (is_scale && !(lo <= 0.0 && lo >= -GAP_EXPONENT_LIMIT && lo == floor(lo))) {
             return corrupt(err, at + 8, lo);
         }
         if (!isfinite(lo) || (isinf(hi) && lo != 0.0)) {

@@ -49,7 +49,7 @@ def cases():
     out.append(line("share_0p97_gap_0p95_dblmax", T, [0.0, -(0.95 * DBL_MAX) * T],
                     p=[0.05, 1.85]))
 
-    # s = -DBL_MAX exactly: 4 - 2^-51 at T = 2^-1022; just below overflow.
+    # s = -DBL_MAX exactly, from 4 - 2^-51 at T = 2^-1022, just below overflow.
     out.append(line("gap_dblmax_exactly", 2.0 ** -1022, [0.0, -(4.0 - 2.0 ** -51)],
                     p=[0.05, 1.85]))
 
@@ -72,6 +72,15 @@ def cases():
     # subnormal share: CE = 2^-1074 * 3e308 * 2^1060 = 1.8e304.
     out.append(line("gap_3e308_share_2pm1074", 2.0 ** -1060, [1.5e308, -1.5e308],
                     p=[1.0, 2.0 ** -1074]))
+
+    # s = -15 2^1022 is below -DBL_MAX, and CE = 63/414 (then 63/473) of
+    # |s|, 1.0e308 (then 9.0e307). A chunk with only the first logits and
+    # the maximum (a prefix, or the first half in the second case) has a
+    # cross-entropy above DBL_MAX.
+    out.append(line("gap_15x2p1022_chunk_above_dblmax", 2.0 ** -1022, [21.0, 21.0, 36.0, 36.0],
+                    p=[44.0, 19.0, 200.0, 151.0]))
+    out.append(line("gap_15x2p1022_half_above_dblmax", 2.0 ** -1022, [21.0, 36.0, 21.0, 36.0],
+                    p=[44.0, 10.0, 19.0, 400.0]))
 
     # Several gaps of both kinds beside a near-maximum one, at T = DBL_MIN.
     out.append(line("mixed_gaps", DBL_MIN, [0.0, -1.0, -3.5, -8.0, -2.0 ** -900, -1e-300],

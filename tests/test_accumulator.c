@@ -812,6 +812,193 @@ logits_gap_at_tiny_temperature_is_finite(void **state)
     check_ulp(r.value, 0x1.8p+1020, VALUE_MAX_ULP);
 }
 
+/* A case of tests/data/logits_overflow_reference.txt (format in its generator). */
+typedef struct overflow_case {
+    char name[64];
+    double temperature;
+    size_t k;
+    double p[32];
+    double logits[32];
+    double ce; /* the exact cross-entropy rounded to double, inf above DBL_MAX */
+} overflow_case;
+
+static double
+read_hex(FILE *f)
+{
+    char text[64];
+
+    assert_int_equal(fscanf(f, "%63s", text), 1);
+    return strtod(text, NULL);
+}
+
+/* Reads one case, or returns 0 at the end of the file. */
+static int
+read_overflow_case(FILE *f, overflow_case *c)
+{
+    char kind[16];
+
+    if (fscanf(f, "%63s %15s", c->name, kind) != 2) {
+        return 0;
+    }
+    assert_string_equal(kind, "dist");
+    c->temperature = read_hex(f);
+    assert_int_equal(fscanf(f, "%zu", &c->k), 1);
+    assert_true(c->k <= 32);
+    for (size_t i = 0; i < c->k; i++) {
+        c->p[i] = read_hex(f);
+    }
+    for (size_t i = 0; i < c->k; i++) {
+        c->logits[i] = read_hex(f);
+    }
+    c->ce = read_hex(f);
+    for (int j = 1; j < 7; j++) {
+        (void)read_hex(f); /* CE_finite, KL, KL_finite, LSE, m_V, q(F) */
+    }
+    return 1;
+}
+
+/*
+ * Adds the entries of c to copies of *empty in the way `order` selects, merges them
+ * into *acc and returns the finalised value:
+ * 0: one chunk; 1: a chunk per entry, first to last; 2: a chunk per entry,
+ * last to first; 3: an accumulator per entry, each through its serialised
+ * bytes, merged first to last; 4: the same merged last to first; 5: two
+ * halves, the first through its serialised bytes merged into the second.
+ */
+static double
+accumulate_overflow_case(const singdiv_accumulator *empty, const overflow_case *c, int order)
+{
+    singdiv_accumulator acc = *empty;
+    singdiv_accumulator part;
+    singdiv_report r;
+    size_t half = c->k / 2;
+
+    if (order == 0) {
+        check_status(singdiv_accumulator_add_logits(&acc, c->p, c->logits, c->k, 0, NULL),
+                     SINGDIV_OK);
+    }
+    for (size_t n = 0; n < c->k && order >= 1 && order <= 4; n++) {
+        size_t i = order % 2 == 1 ? n : c->k - 1 - n;
+        singdiv_accumulator *target = order <= 2 ? &acc : &part;
+
+        part = *empty;
+        check_status(singdiv_accumulator_add_logits(target, c->p + i, c->logits + i, 1, i, NULL),
+                     SINGDIV_OK);
+        if (order >= 3) {
+            round_trip(&part);
+            check_status(singdiv_accumulator_merge(&acc, &part, NULL), SINGDIV_OK);
+        }
+    }
+    if (order == 5) {
+        part = *empty;
+        check_status(singdiv_accumulator_add_logits(&part, c->p, c->logits, half, 0, NULL),
+                     SINGDIV_OK);
+        check_status(singdiv_accumulator_add_logits(&acc, c->p + half, c->logits + half,
+                                                    c->k - half, half, NULL),
+                     SINGDIV_OK);
+        round_trip(&part);
+        check_status(singdiv_accumulator_merge(&acc, &part, NULL), SINGDIV_OK);
+    }
+    round_trip(&acc);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_size(r.violating_count, 0);
+    return r.value;
+}
+
+/*
+ * Temperatures near DBL_MIN and subnormal where s_i, the shift of a
+ * rescaling, or the target-weighted sum of |s_i| reaches DBL_MAX: every
+ * order of chunks and merges finalises to the 50-digit reference of
+ * tests/gen_logits_overflow_reference.py, finite wherever it is below
+ * DBL_MAX and +inf above.
+ */
+static void
+logits_overflow_references_in_any_order(void **state)
+{
+    FILE *f = fopen(SINGDIV_TEST_DATA "/logits_overflow_reference.txt", "r");
+    overflow_case c;
+    singdiv_options opt;
+    singdiv_accumulator empty;
+    uint64_t worst = 0;
+    size_t cases = 0;
+    int ch;
+
+    (void)state;
+    assert_non_null(f);
+    while ((ch = fgetc(f)) != '\n' && ch != EOF) {
+        /* the header line */
+    }
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    while (read_overflow_case(f, &c)) {
+        print_message("case %s\n", c.name);
+        check_status(singdiv_accumulator_init_logits(&empty,
+                                                     SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, 0,
+                                                     c.temperature, &opt, NULL),
+                     SINGDIV_OK);
+        for (int order = 0; order <= 5; order++) {
+            double value = accumulate_overflow_case(&empty, &c, order);
+            uint64_t d = check_ulp_distance(value, c.ce);
+
+            worst = d != UINT64_MAX && d > worst ? d : worst;
+            if (isinf(c.ce)) {
+                check_identical(value, c.ce);
+            } else {
+                check_ulp(value, c.ce, VALUE_MAX_ULP);
+            }
+        }
+        cases++;
+    }
+    fclose(f);
+    assert_true(cases >= 16);
+    print_message("worst error near overflow: %llu ulp\n", (unsigned long long)worst);
+}
+
+/*
+ * A chunk whose own cross-entropy exceeds DBL_MAX: p = (44, 10) on logits
+ * (21, 36) at T = 2^-1022, where s_0 = -15 2^1022, gives 44/54 |s_0| =
+ * 5.5e308. Its gap sum is then held times 2^g with g < 0, stored in the
+ * low part of the scale slot (byte 216), which reads back; a g that is not
+ * an integer in [-2400, 0] is rejected there. Merged with (19, 400) on
+ * (21, 36), CE = 63/473 |s_0| = 8.97e307, as 63/473 * 15 * 2^1022.
+ */
+static void
+logits_gap_exponent_round_trips(void **state)
+{
+    static const double p[4] = { 44.0, 10.0, 19.0, 400.0 };
+    static const double logits[4] = { 21.0, 36.0, 21.0, 36.0 };
+    const double expected = 63.0 / 473.0 * 15.0 * 0x1p1022;
+    unsigned char bytes[SINGDIV_ACCUMULATOR_STATE_SIZE];
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator other;
+    singdiv_accumulator copy;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, 0,
+                                                 0x1p-1022, &opt, NULL),
+                 SINGDIV_OK);
+    other = acc;
+    check_status(singdiv_accumulator_add_logits(&acc, p, logits, 2, 0, NULL), SINGDIV_OK);
+    assert_true(acc.sums[6][1] < 0.0);
+    check_status(singdiv_accumulator_serialize(&acc, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_deserialize(&copy, bytes, sizeof bytes, NULL), SINGDIV_OK);
+    assert_memory_equal(&copy.sums, &acc.sums, sizeof acc.sums);
+
+    check_status(singdiv_accumulator_add_logits(&other, p + 2, logits + 2, 2, 2, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&copy, &other, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&copy, &r), SINGDIV_OK);
+    check_ulp(r.value, expected, VALUE_MAX_ULP);
+
+    expect_corrupt_double(bytes, 216, -0.5, 216);
+    expect_corrupt_double(bytes, 216, 1.0, 216);
+    expect_corrupt_double(bytes, 216, -2401.0, 216);
+}
+
 /*
  * p = (113 2^-1074, 113 2^-1074), both subnormal, with logits (0, -1/10)
  * at T = 1: p / P = (1/2, 1/2), s = (0, -1/10), and
@@ -998,6 +1185,8 @@ main(void)
         cmocka_unit_test(extreme_p_scales_match_closed_form),
         cmocka_unit_test(huge_held_entry_is_finite),
         cmocka_unit_test(logits_gap_at_tiny_temperature_is_finite),
+        cmocka_unit_test(logits_overflow_references_in_any_order),
+        cmocka_unit_test(logits_gap_exponent_round_trips),
         cmocka_unit_test(logits_subnormal_p_keeps_digits),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
         cmocka_unit_test(kl_with_tiny_p_beside_q_is_finite),

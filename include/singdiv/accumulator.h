@@ -50,8 +50,12 @@
  * overflow the sums. Changing k is exact, except that entries below
  * 2^-1074 of the largest sum underflow. The logits kinds scale their p
  * sums and the sum of -p_i s_i the same way, but keep the scaled p sum
- * below 1 (k = 0 only while it lies within 2^-500 and 2^-1), so that the
- * sum of -p_i s_i overflows only where the single call's does.
+ * below 1 (k = 0 only while it lies within 2^-500 and 2^-1). The sum of
+ * -p_i s_i is then at most the accumulator's own cross-entropy, which can
+ * exceed DBL_MAX where some s_i does although the whole vector's is
+ * finite. So that sum has its own extra exponent g <= 0, lowered only
+ * while it would overflow, and the value is +inf only where the whole
+ * vector's cross-entropy exceeds DBL_MAX.
  *
  * Accuracy against the single call on the same whole vector: entropy and
  * cross-entropy within 16 ulp, KL within 16 ulp plus the smaller of

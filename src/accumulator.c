@@ -242,8 +242,12 @@ add_gap_dd(singdiv_accumulator *acc, singdiv__dd term)
 {
     for (;;) {
         int g = gap_exponent(acc);
-        singdiv__dd scaled = { ldexp(term.hi, g), ldexp(term.lo, g) };
+        singdiv__dd scaled = term;
 
+        if (g != 0) {
+            scaled.hi = ldexp(term.hi, g);
+            scaled.lo = ldexp(term.lo, g);
+        }
         if (try_add_gap(acc, scaled) || !lower_gap_exponent(acc)) {
             break;
         }

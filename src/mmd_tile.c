@@ -3,8 +3,9 @@
  * 4 x 8 block of kernel values, and the reductions over a pair of tiles.
  *
  * Every lane of the vector code performs the same IEEE operations, in the
- * same order, as the scalar code would, with no fused multiply-add; so the
- * AVX2 copy, the SSE2 copy and the portable copy give identical bits.
+ * same order, as the scalar code would, and fuses a multiply-add exactly
+ * where the scalar code calls fma(). So the AVX2 copy, the SSE2 copy and
+ * the portable copy give identical bits.
  */
 #include <float.h>
 #include <string.h>

@@ -1168,8 +1168,10 @@ finalize_logits(const singdiv_accumulator *acc, singdiv_report *out)
     singdiv__dd p_total = get_sum(acc, SUM_P);
     double rest = dd_value(get_sum(acc, SUM_REST));
     double gap = dd_value(get_sum(acc, SUM_GAP));
+    double gap_share;
     double covered_share = 1.0;
     double finite;
+    int shift;
     singdiv_status status;
 
     if (acc->kind == SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY_INDEX && acc->target >= acc->end) {
@@ -1188,16 +1190,25 @@ finalize_logits(const singdiv_accumulator *acc, singdiv_report *out)
     if (acc->violating_count > 0) {
         covered_share = divide(dd_value(get_sum(acc, SUM_P_COVERED)), p_total);
     }
-    /* The slot contains G 2^g. Dividing by P first keeps G / P finite where it is. */
-    finite = isinf(gap) ? HUGE_VAL
-                        : covered_share * log1p(rest) +
-                              ldexp(divide(gap, p_total), -gap_exponent(acc));
+    /*
+     * The slot contains G 2^g. finite is the cross-entropy times 2^-shift,
+     * scaled back only once in its base, so that the value is +inf only
+     * where it exceeds DBL_MAX in that base. G / P can exceed G itself
+     * (P < 1) by up to the 2^12 > 2 log(DBL_MAX) taken off then.
+     */
+    shift = -gap_exponent(acc);
+    gap_share = divide(gap, p_total);
+    if (isinf(gap_share) && !isinf(gap)) {
+        shift += 12;
+        gap_share = divide(ldexp(gap, -12), p_total);
+    }
+    finite = isinf(gap) ? HUGE_VAL : ldexp(covered_share * log1p(rest), -shift) + gap_share;
 
     out->violating_mass = divide(dd_value(get_sum(acc, SUM_P_VIOLATING)), p_total);
     out->violating_count = acc->violating_count;
     out->reverse_mass = dd_value(get_sum(acc, SUM_EXP_REVERSE)) / (1.0 + rest);
     out->reverse_count = acc->reverse_count;
-    out->finite_part = singdiv__in_base(finite, &acc->options);
+    out->finite_part = ldexp(singdiv__in_base(finite, &acc->options), shift);
     out->value = acc->violating_count > 0 ? HUGE_VAL : out->finite_part;
     return SINGDIV_OK;
 }

@@ -310,15 +310,22 @@ cross_entropy_pass(const logits_problem *c, const double *p, const double *logit
 }
 
 /*
- * Returns the sum over S(p) \ V of -p_i s_i in half the scaled units, where
- * the target sums to at most 1. That sum is at most the exact cross-entropy,
- * so it overflows only where the cross-entropy exceeds DBL_MAX. The pass
- * runs only after the sum in scaled units overflowed, which keeps the
- * common case free of the extra rounding of subnormal terms; +inf when
- * this sum overflows too.
+ * The exponent by which the second pass lowers the sum of -p_i s_i. In
+ * those units the sum is at most 2^(1 - RESCUE_SHIFT) times the
+ * cross-entropy in nats, so it overflows only where the cross-entropy
+ * exceeds 2^11 DBL_MAX, above DBL_MAX in every base up to DBL_MAX
+ * (log(DBL_MAX) < 710).
+ */
+#define RESCUE_SHIFT 12
+
+/*
+ * Returns the sum over S(p) \ V of -p_i s_i in the scaled units times
+ * 2^-RESCUE_SHIFT, or +inf when it overflows. The pass runs only after the
+ * sum in scaled units overflowed, which keeps the common case free of the
+ * extra rounding of subnormal terms.
  */
 static double
-halved_gap_sum(const logits_problem *c, const double *p, const double *logits, size_t k,
+rescued_gap_sum(const logits_problem *c, const double *p, const double *logits, size_t k,
                double temperature)
 {
     singdiv__sum gap = { 0.0, 0.0 };
@@ -332,7 +339,7 @@ halved_gap_sum(const logits_problem *c, const double *p, const double *logits, s
         }
         s = singdiv__scaled_gap(logits[i], c->scan.max, temperature);
         add_nonnegative(&gap,
-                        singdiv__weighted_gap(p[i], ilogb(c->p.scale) - 1, s, logits[i],
+                        singdiv__weighted_gap(p[i], ilogb(c->p.scale) - RESCUE_SHIFT, s, logits[i],
                                               c->scan.max, temperature),
                         &overflow);
     }
@@ -350,6 +357,7 @@ singdiv_logits_cross_entropy(const double *p, const double *logits, size_t k,
     double log_partition;
     double covered_share;
     double finite;
+    int shift = 0; /* finite is the cross-entropy times 2^-shift */
     singdiv_status status;
 
     if (out == NULL) {
@@ -368,11 +376,17 @@ singdiv_logits_cross_entropy(const double *p, const double *logits, size_t k,
     log_partition = log1p(singdiv__sum_value(&s.rest));
     covered_share = s.violating_count == 0 ? 1.0 : singdiv__sum_value(&s.covered) * inverse_total;
     if (s.overflow) {
-        /* The sum in scaled units, which can reach 2 max|s_i|, overflowed: redo it halved. */
-        double halved = halved_gap_sum(&c, p, logits, k, temperature);
+        /*
+         * The sum in scaled units, which can reach 2 max|s_i|, overflowed.
+         * Redo it lower, and leave the scaling back until the value is in
+         * its base, which may bring it below DBL_MAX.
+         */
+        double rescued = rescued_gap_sum(&c, p, logits, k, temperature);
 
-        finite = isinf(halved) ? HUGE_VAL
-                               : covered_share * log_partition + halved * (2.0 * inverse_total);
+        shift = RESCUE_SHIFT;
+        finite = isinf(rescued) ? HUGE_VAL
+                                : ldexp(covered_share * log_partition, -shift) +
+                                      rescued * inverse_total;
     } else {
         finite = covered_share * log_partition + singdiv__sum_value(&s.gap) * inverse_total;
     }
@@ -381,7 +395,7 @@ singdiv_logits_cross_entropy(const double *p, const double *logits, size_t k,
     out->violating_count = s.violating_count;
     out->reverse_mass = singdiv__sum_value(&s.reverse) / (1.0 + singdiv__sum_value(&s.rest));
     out->reverse_count = s.reverse_count;
-    out->finite_part = singdiv__in_base(finite, &c.options);
+    out->finite_part = ldexp(singdiv__in_base(finite, &c.options), shift);
     out->value = s.violating_count > 0 ? HUGE_VAL : out->finite_part;
     return SINGDIV_OK;
 }

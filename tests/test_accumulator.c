@@ -1000,6 +1000,38 @@ logits_gap_exponent_round_trips(void **state)
 }
 
 /*
+ * The accumulator's value in base 10 where the nats exceed DBL_MAX: the
+ * target on logit 100 beside four logits 104 at T = 2^-1022, in two
+ * chunks, gives CE = (2^1024 + log 4) / log 10 = 7.8e307, as the single
+ * call does; log 4 / log 10 is far below an ulp.
+ */
+static void
+logits_base_10_below_dblmax_is_finite(void **state)
+{
+    static const double p[6] = { 0.0, 107.0, 0.0, 0.0, 0.0, 0.0 };
+    static const double logits[6] = { 104.0, 100.0, 41.0, 104.0, 104.0, 104.0 };
+    singdiv_options opt;
+    singdiv_accumulator acc;
+    singdiv_accumulator other;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    opt.base = 10.0;
+    check_status(singdiv_accumulator_init_logits(&acc, SINGDIV_ACCUMULATE_LOGITS_CROSS_ENTROPY, 0,
+                                                 0x1p-1022, &opt, NULL),
+                 SINGDIV_OK);
+    other = acc;
+    check_status(singdiv_accumulator_add_logits(&acc, p, logits, 3, 0, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_add_logits(&other, p + 3, logits + 3, 3, 3, NULL),
+                 SINGDIV_OK);
+    check_status(singdiv_accumulator_merge(&acc, &other, NULL), SINGDIV_OK);
+    check_status(singdiv_accumulator_finalize(&acc, &r), SINGDIV_OK);
+    check_ulp(r.value, ldexp(1.0 / log(10.0), 1024), VALUE_MAX_ULP);
+}
+
+/*
  * p = (113 2^-1074, 113 2^-1074), both subnormal, with logits (0, -1/10)
  * at T = 1: p / P = (1/2, 1/2), s = (0, -1/10), and
  *   CE = log(1 + exp(-1/10)) + (1/2)(1/10) = log1p(exp(-0.1)) + 0.05.
@@ -1187,6 +1219,7 @@ main(void)
         cmocka_unit_test(logits_gap_at_tiny_temperature_is_finite),
         cmocka_unit_test(logits_overflow_references_in_any_order),
         cmocka_unit_test(logits_gap_exponent_round_trips),
+        cmocka_unit_test(logits_base_10_below_dblmax_is_finite),
         cmocka_unit_test(logits_subnormal_p_keeps_digits),
         cmocka_unit_test(kl_of_proportional_counts_is_zero),
         cmocka_unit_test(kl_with_tiny_p_beside_q_is_finite),

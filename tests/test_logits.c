@@ -473,6 +473,31 @@ overflow_reference_values(void **state)
                   (unsigned long long)worst);
 }
 
+/*
+ * A value above DBL_MAX in nats but not in base 10: the target on logit 100
+ * beside four logits 104 at T = 2^-1022 has s = -2^1024 and
+ * CE = 2^1024 + log 4 nats, which is (2^1024 + log 4) / log 10 = 7.8e307
+ * in base 10, where log 4 / log 10 is far below an ulp.
+ */
+static void
+above_dblmax_in_nats_finite_in_base_10(void **state)
+{
+    static const double p[6] = { 0.0, 107.0, 0.0, 0.0, 0.0, 0.0 };
+    static const double logits[6] = { 104.0, 100.0, 41.0, 104.0, 104.0, 104.0 };
+    singdiv_options opt;
+    singdiv_report r;
+
+    (void)state;
+    singdiv_options_init(&opt);
+    opt.normalize = 1;
+    opt.base = 10.0;
+    check_status(singdiv_logits_cross_entropy(p, logits, 6, 0x1p-1022, &opt, &r), SINGDIV_OK);
+    check_ulp(r.value, ldexp(1.0 / log(10.0), 1024), CE_MAX_ULP);
+    opt.base = 2.0;
+    check_status(singdiv_logits_cross_entropy(p, logits, 6, 0x1p-1022, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, HUGE_VAL);
+}
+
 /* log-sum-exp of equal logits c is c + log k; -inf entries add nothing. */
 static void
 logsumexp_closed_forms(void **state)
@@ -746,6 +771,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reference_values_within_bounds),
         cmocka_unit_test(overflow_reference_values),
+        cmocka_unit_test(above_dblmax_in_nats_finite_in_base_10),
         cmocka_unit_test(logits_match_probability_path),
         cmocka_unit_test(temperature_scales_logits),
         cmocka_unit_test(zero_target_on_neg_inf_logit_is_zero),

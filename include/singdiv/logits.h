@@ -17,9 +17,12 @@
  *   -DBL_MAX (for example logits 1e300 apart at temperature 1e-300): the
  *   cross-entropy and KL stay finite and accurate while their exact value
  *   is below DBL_MAX, that is while the target's share there is below
- *   about DBL_MAX / |s_i|, and are +inf with no violating set above. A
- *   cross-entropy or KL whose exact value lies within a few ulps below
- *   DBL_MAX can also round to +inf.
+ *   about DBL_MAX / |s_i|, and are +inf with no violating set above. For
+ *   the cross-entropy that limit applies to the value in the requested
+ *   base: 7.8e307 in base 10 is finite although it is 1.8e308 nats. KL is
+ *   +inf once its value in nats exceeds DBL_MAX. A cross-entropy or KL whose
+ *   exact value lies within a few ulps of DBL_MAX can round to DBL_MAX or
+ *   to +inf, either side of it.
  * - The target p (the truth) is validated like p in the discrete
  *   divergences, with opt->normalize, opt->sum_tolerance and opt->base
  *   having the same meaning; results are in the requested base.

@@ -786,26 +786,31 @@ vector_exp_matches_scalar(void **state)
 /*
  * singdiv__mmd_exp_array() equals singdiv__mmd_exp() bit for bit, with the
  * two-multiplication scaling on [-800, 0] and the exponent-field shortcut
- * on [-700, 0]; 1003 arguments, so the scalar tail runs too.
+ * on [-700, 0]. The counts sit at and around the 32-argument blocks, so
+ * that one or two whole blocks run with and without a scalar tail, and
+ * 1003 runs many blocks and a tail.
  */
 static void
 exp_array_matches_scalar(void **state)
 {
-    enum { COUNT = 1003 };
-    static double a[COUNT];
-    static double out[COUNT];
+    enum { MAX_COUNT = 1003 };
+    static const size_t counts[] = { 1, 31, 32, 33, 63, 64, 65, MAX_COUNT };
+    static double a[MAX_COUNT];
+    static double out[MAX_COUNT];
     uint64_t seed = 13;
 
     (void)state;
-    for (int normal = 0; normal < 2; normal++) {
-        double low = normal ? -700.0 : -800.0;
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        for (int normal = 0; normal < 2; normal++) {
+            double low = normal ? -700.0 : -800.0;
 
-        for (size_t i = 0; i < COUNT; i++) {
-            a[i] = i % 3 == 0 ? -uniform(&seed) : low * uniform(&seed);
-        }
-        singdiv__mmd_exp_array(a, out, COUNT, normal);
-        for (size_t i = 0; i < COUNT; i++) {
-            check_identical(out[i], singdiv__mmd_exp(a[i]));
+            for (size_t i = 0; i < counts[c]; i++) {
+                a[i] = i % 3 == 0 ? -uniform(&seed) : low * uniform(&seed);
+            }
+            singdiv__mmd_exp_array(a, out, counts[c], normal);
+            for (size_t i = 0; i < counts[c]; i++) {
+                check_identical(out[i], singdiv__mmd_exp(a[i]));
+            }
         }
     }
 }

@@ -484,8 +484,17 @@ singdiv_logits_cross_entropy_index(size_t target, const double *logits, size_t k
     /* -log q_target = L + (-s_target): two non-negative parts. */
     out->violating_mass = 0.0;
     out->reverse_count = scan.finite_count - 1;
-    out->finite_part = singdiv__in_base(log1p(singdiv__sum_value(&rest)) - gap.hi - gap.lo,
-                                        &options);
+    out->finite_part = log1p(singdiv__sum_value(&rest)) - gap.hi - gap.lo;
+    if (isinf(out->finite_part)) {
+        /* Above DBL_MAX in nats: scaled down until it is in its base, which may bring it below. */
+        double scaled = ldexp(log1p(singdiv__sum_value(&rest)), -RESCUE_SHIFT) +
+                        singdiv__weighted_gap(1.0, -RESCUE_SHIFT, gap, logits[target], scan.max,
+                                              temperature);
+
+        out->finite_part = ldexp(singdiv__in_base(scaled, &options), RESCUE_SHIFT);
+    } else {
+        out->finite_part = singdiv__in_base(out->finite_part, &options);
+    }
     out->value = out->finite_part;
     return SINGDIV_OK;
 }

@@ -477,7 +477,8 @@ overflow_reference_values(void **state)
  * A value above DBL_MAX in nats but not in base 10: the target on logit 100
  * beside four logits 104 at T = 2^-1022 has s = -2^1024 and
  * CE = 2^1024 + log 4 nats, which is (2^1024 + log 4) / log 10 = 7.8e307
- * in base 10, where log 4 / log 10 is far below an ulp.
+ * in base 10, where log 4 / log 10 is far below an ulp. The class-index
+ * call on the same logit gives the same value.
  */
 static void
 above_dblmax_in_nats_finite_in_base_10(void **state)
@@ -493,8 +494,14 @@ above_dblmax_in_nats_finite_in_base_10(void **state)
     opt.base = 10.0;
     check_status(singdiv_logits_cross_entropy(p, logits, 6, 0x1p-1022, &opt, &r), SINGDIV_OK);
     check_ulp(r.value, ldexp(1.0 / log(10.0), 1024), CE_MAX_ULP);
+    check_status(singdiv_logits_cross_entropy_index(1, logits, 6, 0x1p-1022, &opt, &r),
+                 SINGDIV_OK);
+    check_ulp(r.value, ldexp(1.0 / log(10.0), 1024), INDEX_MAX_ULP);
     opt.base = 2.0;
     check_status(singdiv_logits_cross_entropy(p, logits, 6, 0x1p-1022, &opt, &r), SINGDIV_OK);
+    check_identical(r.value, HUGE_VAL);
+    check_status(singdiv_logits_cross_entropy_index(1, logits, 6, 0x1p-1022, &opt, &r),
+                 SINGDIV_OK);
     check_identical(r.value, HUGE_VAL);
 }
 

@@ -70,7 +70,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input in = {data, size, 0};
-    double u[MAX_N + 1], v[MAX_N + 1], uw[MAX_N + 1], vw[MAX_N + 1];
+    double u[MAX_N + 1], v[MAX_N + 1];
+    /* Zeroed: the histogram form reads nu masses from each, where nu may exceed nv. */
+    double uw[MAX_N + 1] = { 0.0 }, vw[MAX_N + 1] = { 0.0 };
     double us[MAX_N + 1], vs[MAX_N + 1];
     size_t nu = fuzz_length(&in, MAX_N);
     size_t nv = fuzz_length(&in, MAX_N);

@@ -1,6 +1,7 @@
 #include "check.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Maps a double to an integer whose order is the order of the doubles. */
@@ -108,4 +109,13 @@ options_with(int normalize, double base)
     opt.normalize = normalize;
     opt.base = base;
     return opt;
+}
+
+double
+check_read_double(FILE *f)
+{
+    char text[64];
+
+    assert_int_equal(fscanf(f, "%63s", text), 1);
+    return strtod(text, NULL);
 }

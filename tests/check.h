@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -26,6 +27,13 @@ check_ulp_distance(double a, double b);
 /* Returns the relative error |actual - expected| / |expected| (absolute when expected is 0). */
 double
 check_relative_error(double actual, double expected);
+
+/*
+ * Reads the next whitespace-separated token of f as a double (decimal or
+ * C99 hexadecimal), failing the test at the end of the file.
+ */
+double
+check_read_double(FILE *f);
 
 void check_ulp_impl(double actual, double expected, double max_ulp, const char *file, int line);
 void check_rel_impl(double actual, double expected, double max_rel, const char *file, int line);

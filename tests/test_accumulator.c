@@ -822,15 +822,6 @@ typedef struct overflow_case {
     double ce; /* the exact cross-entropy rounded to double, inf above DBL_MAX */
 } overflow_case;
 
-static double
-read_hex(FILE *f)
-{
-    char text[64];
-
-    assert_int_equal(fscanf(f, "%63s", text), 1);
-    return strtod(text, NULL);
-}
-
 /* Reads one case, or returns 0 at the end of the file. */
 static int
 read_overflow_case(FILE *f, overflow_case *c)
@@ -841,29 +832,31 @@ read_overflow_case(FILE *f, overflow_case *c)
         return 0;
     }
     assert_string_equal(kind, "dist");
-    c->temperature = read_hex(f);
+    c->temperature = check_read_double(f);
     assert_int_equal(fscanf(f, "%zu", &c->k), 1);
     assert_true(c->k <= 32);
     for (size_t i = 0; i < c->k; i++) {
-        c->p[i] = read_hex(f);
+        c->p[i] = check_read_double(f);
     }
     for (size_t i = 0; i < c->k; i++) {
-        c->logits[i] = read_hex(f);
+        c->logits[i] = check_read_double(f);
     }
-    c->ce = read_hex(f);
+    c->ce = check_read_double(f);
     for (int j = 1; j < 7; j++) {
-        (void)read_hex(f); /* CE_finite, KL, KL_finite, LSE, m_V, q(F) */
+        (void)check_read_double(f); /* CE_finite, KL, KL_finite, LSE, m_V, q(F) */
     }
     return 1;
 }
 
 /*
- * Adds the entries of c to copies of *empty in the way `order` selects, merges them
- * into *acc and returns the finalised value:
- * 0: one chunk; 1: a chunk per entry, first to last; 2: a chunk per entry,
- * last to first; 3: an accumulator per entry, each through its serialised
- * bytes, merged first to last; 4: the same merged last to first; 5: two
- * halves, the first through its serialised bytes merged into the second.
+ * Adds the entries of c to copies of *empty in the way `order` selects,
+ * merges the copies and returns the finalised value. The orders:
+ * - 0: one chunk;
+ * - 1 and 2: a chunk per entry, first to last and last to first;
+ * - 3 and 4: an accumulator per entry, each through its serialised bytes,
+ *   merged first to last and last to first;
+ * - 5: two halves, the first through its serialised bytes merged into
+ *   the second.
  */
 static double
 accumulate_overflow_case(const singdiv_accumulator *empty, const overflow_case *c, int order)

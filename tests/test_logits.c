@@ -34,15 +34,6 @@ typedef struct reference_case {
     double expected[N_EXPECTED];
 } reference_case;
 
-static double
-read_double(FILE *f)
-{
-    char text[64];
-
-    assert_int_equal(fscanf(f, "%63s", text), 1);
-    return strtod(text, NULL);
-}
-
 /* Reads one case; returns 0 at the end of the file. */
 static int
 read_case(FILE *f, reference_case *c)
@@ -53,7 +44,7 @@ read_case(FILE *f, reference_case *c)
         return 0;
     }
     c->is_index = strcmp(kind, "index") == 0;
-    c->temperature = read_double(f);
+    c->temperature = check_read_double(f);
     assert_int_equal(fscanf(f, "%zu", &c->k), 1);
     c->target = 0;
     if (c->is_index) {
@@ -64,16 +55,16 @@ read_case(FILE *f, reference_case *c)
     assert_non_null(c->p);
     assert_non_null(c->logits);
     for (size_t i = 0; i < c->k && !c->is_index; i++) {
-        c->p[i] = read_double(f);
+        c->p[i] = check_read_double(f);
     }
     if (c->is_index) {
         c->p[c->target] = 1.0;
     }
     for (size_t i = 0; i < c->k; i++) {
-        c->logits[i] = read_double(f);
+        c->logits[i] = check_read_double(f);
     }
     for (int j = 0; j < N_EXPECTED; j++) {
-        c->expected[j] = read_double(f);
+        c->expected[j] = check_read_double(f);
     }
     return 1;
 }

@@ -57,15 +57,6 @@ static const char *const point_names[N_POINT] = { "cross-entropy", "KL", "slope"
 static uint64_t worst_point_ulp[N_POINT];
 static uint64_t worst_expansion_ulp[N_EXPANSION];
 
-static double
-read_double(FILE *f)
-{
-    char text[64];
-
-    assert_int_equal(fscanf(f, "%63s", text), 1);
-    return strtod(text, NULL);
-}
-
 static double *
 read_vector(FILE *f, size_t n)
 {
@@ -73,7 +64,7 @@ read_vector(FILE *f, size_t n)
 
     assert_non_null(v);
     for (size_t i = 0; i < n; i++) {
-        v[i] = read_double(f);
+        v[i] = check_read_double(f);
     }
     return v;
 }
@@ -93,14 +84,14 @@ read_case(FILE *f, reference_case *c)
     c->q = read_vector(f, c->n);
     c->r = c->has_r ? read_vector(f, c->n) : NULL;
     for (int k = 0; k < N_EXPANSION; k++) {
-        c->expansion[k] = read_double(f);
+        c->expansion[k] = check_read_double(f);
     }
     assert_int_equal(fscanf(f, " points %zu", &c->points), 1);
     c->point = malloc(c->points * sizeof *c->point);
     assert_non_null(c->point);
     for (size_t j = 0; j < c->points; j++) {
         for (int k = 0; k <= N_POINT; k++) {
-            c->point[j][k] = read_double(f);
+            c->point[j][k] = check_read_double(f);
         }
     }
     return 1;

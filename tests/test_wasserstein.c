@@ -1410,24 +1410,12 @@ static double *
 read_doubles(FILE *f, size_t n)
 {
     double *a = malloc(n * sizeof *a);
-    char token[64];
 
     assert_non_null(a);
     for (size_t i = 0; i < n; i++) {
-        assert_int_equal(fscanf(f, "%63s", token), 1);
-        a[i] = strtod(token, NULL);
+        a[i] = check_read_double(f);
     }
     return a;
-}
-
-static double
-read_double(FILE *f)
-{
-    double *a = read_doubles(f, 1);
-    double value = a[0];
-
-    free(a);
-    return value;
 }
 
 /* Reads one line; returns 0 at the end of the file. Histograms keep x, p, q in u, uw, vw. */
@@ -1452,14 +1440,14 @@ read_case(FILE *f, reference_case *c)
         c->vw = read_doubles(f, c->nu);
     } else {
         assert_int_equal(fscanf(f, "%7s", c->kind), 1);
-        c->k = read_double(f);
+        c->k = check_read_double(f);
         assert_int_equal(fscanf(f, "%zu %zu %d %d", &c->nu, &c->nv, &has_uw, &has_vw), 4);
         c->u = read_doubles(f, c->nu);
         c->uw = has_uw ? read_doubles(f, c->nu) : NULL;
         c->v = read_doubles(f, c->nv);
         c->vw = has_vw ? read_doubles(f, c->nv) : NULL;
     }
-    c->expected = read_double(f);
+    c->expected = check_read_double(f);
     return 1;
 }
 

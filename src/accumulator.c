@@ -126,10 +126,10 @@ add_product(singdiv_accumulator *acc, int slot, double a, double b)
 
 /*
  * The logits gap sum G of -p_i s_i, in the units 2^k of the scaled p sums,
- * can exceed DBL_MAX where the accumulator's own cross-entropy does, for
- * example in a chunk whose s_i is below -DBL_MAX and whose target sits
+ * can exceed DBL_MAX where the accumulator's own cross-entropy does. An
+ * example is a chunk whose s_i is below -DBL_MAX and whose target sits
  * there, even though later chunks bring the value back below DBL_MAX. So
- * the slot holds G 2^g, with g <= 0 kept in the low part of the slot
+ * the slot contains G 2^g, with g <= 0 kept in the low part of the slot
  * SUM_LOGITS_SCALE: 0 (as in older states) until G 2^g would overflow,
  * then lowered GAP_STEP at a time, and raised back, exactly, once G
  * 2^g is below 2^GAP_RAISE_BELOW. G 2^g becomes +inf only below
@@ -271,7 +271,7 @@ add_gap_dd(singdiv_accumulator *acc, singdiv__dd term)
  * The logits kinds scale their p sums (SUM_P, SUM_P_VIOLATING,
  * SUM_P_COVERED) and the gap sum of -p_i s_i, which is homogeneous in p,
  * and keep (k, g) in the slot SUM_LOGITS_SCALE, which older states leave
- * at (0, 0); g is the gap sum's own extra exponent, described at
+ * at (0, 0). g is the gap sum's own extra exponent, described at
  * gap_exponent(). Their k also keeps the scaled sum of p below 1, so that
  * the gap sum is at most the accumulator's own cross-entropy.
  */

@@ -398,7 +398,7 @@ typedef struct kl_stage {
     deviance4 high;
 } kl_stage;
 
-/* Runs the first stage of the block at p, q into *st; returns 0, with *st unset, unless it is reducible. */
+/* Runs the first stage of the block at p, q into *st. Returns 0, leaving *st unset, unless it is reducible. */
 AVX2_INLINE int
 kl_reduce(const pair4 *cv, const double *p, const double *q, kl_stage *st)
 {
@@ -520,7 +520,7 @@ js_half_reduce(__m256d x, __m256d m, __m256d d)
     return deviance_reduce(x, m, d, sum, near_mask(d, sum));
 }
 
-/* Runs the first stage of the block at p, q into *st; returns 0, with *st unset, unless it is reducible. */
+/* Runs the first stage of the block at p, q into *st. Returns 0, leaving *st unset, unless it is reducible. */
 AVX2_INLINE int
 js_reduce(const pair4 *cv, const double *p, const double *q, js_stage *st)
 {
@@ -552,7 +552,7 @@ js_reduce(const pair4 *cv, const double *p, const double *q, js_stage *st)
     return 1;
 }
 
-/* Adds the terms of a block; the two JS terms of an entry go into its lane, the half of a first. */
+/* Adds the terms of a block. The two JS terms of an entry go into its lane, the half of a first. */
 AVX2_INLINE void
 js_finish(lanes8 *acc, const js_stage *st)
 {
@@ -604,9 +604,9 @@ typedef struct ce_consts {
 } ce_consts;
 
 /*
- * Runs the first stage of the block at p, q into *st; returns 0, with *st
- * unset, unless each entry has p_i > 0, q_i s < Q / 2 and a normal share,
- * the portable test per entry.
+ * Runs the first stage of the block at p, q into *st. Returns 0, leaving
+ * *st unset, unless each entry has p_i > 0, q_i s < Q / 2 and a normal
+ * share, which is the portable test per entry.
  */
 AVX2_INLINE int
 ce_reduce(const ce_consts *k, const double *p, const double *q, ce_stage *st)

@@ -157,7 +157,10 @@ singdiv__mean_value(const singdiv__mean_sum *m, double count);
 int
 singdiv__scan_nonnegative(const double *x, size_t n, singdiv__dd *sum);
 
-/* singdiv__scan_nonnegative() on p and on q, reading both in one loop; returns 1 when both are clean. */
+/*
+ * Runs singdiv__scan_nonnegative() on p and on q, reading both in one
+ * loop. Returns 1 when both are clean.
+ */
 int
 singdiv__scan_pair(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
                    singdiv__dd *sum_q);
@@ -188,9 +191,9 @@ singdiv__check_distribution(const double *x, size_t n,
                             singdiv__dd *sum);
 
 /*
- * singdiv__check_distribution() on p (argument "p"), then on q ("q"),
- * with the same statuses and error reports; valid inputs are read in one
- * loop. p and q must not be NULL.
+ * Runs singdiv__check_distribution() on p (argument "p"), then on q
+ * ("q"), with the same statuses and error reports. Valid inputs are read
+ * in one loop. p and q must not be NULL.
  */
 singdiv_status
 singdiv__check_distribution_pair(const double *p, const double *q, size_t n,

@@ -637,9 +637,9 @@ scan_body(const double *x, size_t n, singdiv__dd *sum, int wide)
 }
 
 /*
- * The scan of singdiv__scan_pair_on(): the AVX2 kernel reads p and q in
- * one loop, which streams both from memory faster than two loops do; the
- * sums are those of two scans.
+ * The scan of singdiv__scan_pair_on(). The AVX2 kernel reads p and q in
+ * one loop, because that streams both from memory faster than two loops
+ * do. The sums are those of two single scans.
  */
 SINGDIV_INLINE int
 scan_pair_body(const double *p, const double *q, size_t n, singdiv__dd *sum_p,
